@@ -84,7 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--errors", action="store_true", help="list every miss")
     args = parser.parse_args(argv)
-    finder = OfficeFinder(load())
+    from bot.settings import Settings
+
+    settings = Settings()
+    finder = OfficeFinder(load(settings.knowledge_file), min_confidence=settings.finder_min_confidence)
     for path in args.files or DEFAULT_FILES:
         rows = read_rows(path)
         print(f"== {path} ({len(rows)} questions)")

@@ -15,11 +15,12 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from knowledge.loader import Directory
-from knowledge.normalize import fold, raw_tokens, stem_cached
+from knowledge.normalize import fold, is_arabic, raw_tokens, stem_cached
 from knowledge.schema import Office, Service, Task
 
 # Field weights: a keyword or an office name says more about an office than one word of a long task line.
@@ -33,6 +34,7 @@ K1 = 1.2
 B = 0.5  # mild length normalization: offices with many task lines should not be drowned, nor win by size
 FUZZY_CUTOFF = 84.0
 MAX_NGRAM = 4
+STRENGTH_SCALE = 8.0  # a best-office score of this size gives 63% of full strength
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,10 @@ class Answer:
 class _Index:
     postings: dict[str, list[tuple[int, float]]] = field(default_factory=lambda: defaultdict(list))
     idf: dict[str, float] = field(default_factory=dict)
-    vocabulary: list[str] = field(default_factory=list)
+    # Known words as written (folded, not stemmed) by length, for the fuzzy step: a word can only reach the cutoff
+    # against similar lengths. Comparing written forms is fairer than stems (atestasion ~ attestation, not ~ attest).
+    by_length: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    stem_of: dict[str, str] = field(default_factory=dict)
 
 
 class OfficeFinder:
@@ -72,7 +77,7 @@ class OfficeFinder:
         directory: Directory,
         *,
         min_score: float = 4.0,
-        min_confidence: float = 0.35,
+        min_confidence: float = 0.25,
         alternatives: int = 3,
     ) -> None:
         self.directory = directory
@@ -82,15 +87,17 @@ class OfficeFinder:
         data = directory.data
         self._stopwords = frozenset(fold(w) for w in data.stopwords)
         self._offices: list[tuple[Service, Office]] = list(directory.offices())
+        self._written: set[str] = set()  # every word of the index as written, for the fuzzy step
         self._synonyms = self._phrase_table((v, s.canonical) for s in data.synonyms for v in s.variants)
-        self._out_of_scope = self._phrase_table((cue, "") for cue in data.out_of_scope.cues)
-        self._task_terms: list[list[set[str]]] = []
+        self._task_terms: list[list[frozenset[str]]] = []
         self._index = self._build()
 
     # ------------------------------------------------------------------ building
 
     def _terms(self, text: str) -> list[str]:
-        return [stem_cached(t) for t in raw_tokens(text) if t not in self._stopwords and len(t) > 1]
+        words = [t for t in raw_tokens(text) if t not in self._stopwords and len(t) > 1]
+        self._written.update(words)
+        return [stem_cached(t) for t in words]
 
     def _phrase_table(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, ...], list[str]]:
         table: dict[tuple[str, ...], list[str]] = {}
@@ -111,7 +118,6 @@ class OfficeFinder:
         index = _Index()
         documents: list[Counter[str]] = []
         for _service, office in self._offices:
-            doc: Counter[str] = Counter()
             fields: list[tuple[str, float]] = [
                 (office.name_ar, NAME_WEIGHT),
                 (office.name_fr, NAME_WEIGHT),
@@ -122,12 +128,11 @@ class OfficeFinder:
             task_terms = []
             for task in office.tasks:
                 fields += [(task.ar, TASK_WEIGHT), (task.fr, TASK_WEIGHT)]
-                task_terms.append(set(self._terms(task.ar)) | set(self._terms(task.fr)))
+                task_terms.append(frozenset(self._terms(task.ar)) | frozenset(self._terms(task.fr)))
             self._task_terms.append(task_terms)
-            for text, weight in fields:
-                for term, count in self._with_pairs(self._terms(text)).items():
-                    doc[term] += weight * count
-            documents.append(doc)
+            documents.append(self._document(fields))
+        # The "not us" profile competes like one more office; it is never answered.
+        documents.append(self._document([(cue, KEYWORD_WEIGHT) for cue in self.directory.data.out_of_scope.all()]))
         lengths = [sum(d.values()) for d in documents]
         average = sum(lengths) / len(lengths)
         n_docs = len(documents)
@@ -138,38 +143,83 @@ class OfficeFinder:
             norm = K1 * (1 - B + B * length / average)
             for term, tf in doc.items():
                 index.postings[term].append((doc_id, tf * (K1 + 1) / (tf + norm)))
-        index.vocabulary = sorted(t for t in index.idf if " " not in t and len(t) > 2)
+        for word in sorted(self._written):
+            term = stem_cached(word)
+            if len(word) > 3 and term in index.idf:
+                index.stem_of[word] = term
+                index.by_length[len(word)].append(word)
         return index
+
+    @lru_cache(maxsize=32768)  # noqa: B019 — one finder lives as long as the process; the cache is bounded
+    def _fuzzy(self, word: str) -> tuple[tuple[str, float], ...]:
+        """Terms of known words within the fuzzy cutoff of an unknown written word, with their similarity 0..1."""
+        size = len(word)
+        spread = int(size * (100 - FUZZY_CUTOFF) / 100) + 1
+        pool = [w for length in range(size - spread, size + spread + 1) for w in self._index.by_length.get(length, ())]
+        found = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=2)
+        return tuple((self._index.stem_of[match], similarity / 100) for match, similarity, _ in found)
+
+    def _document(self, fields: list[tuple[str, float]]) -> Counter[str]:
+        doc: Counter[str] = Counter()
+        for text, weight in fields:
+            for term, count in self._with_pairs(self._terms(text)).items():
+                doc[term] += weight * count
+        return doc
 
     # ------------------------------------------------------------------ querying
 
-    def _expand(self, terms: list[str]) -> tuple[Counter[str], bool]:
-        """Query terms with weights: the words, their pairs, synonym canonicals, fuzzy matches for unknown words."""
+    def _analyze(self, question: str) -> list[tuple[str, str]]:
+        """(folded token, stem) pairs of the question's content words."""
+        return [
+            (token, stem_cached(token))
+            for token in raw_tokens(question)
+            if token not in self._stopwords and len(token) > 1
+        ]
+
+    def _known_variant(self, token: str) -> str | None:
+        """A Darija or Arabizi form reduced to a known term: clitics and negation stripped, then stemmed again."""
+        for variant in _clitic_variants(token):
+            if variant in self._stopwords or len(variant) < 2:
+                continue
+            term = stem_cached(variant)
+            if term in self._index.idf:
+                return term
+        return None
+
+    def _expand(self, analyzed: list[tuple[str, str]]) -> tuple[Counter[str], float]:
+        """Query terms with weights: the words, their pairs, synonym canonicals, and known forms of unknown words.
+
+        Also says which share of the question's words the index knows (coverage).
+        """
+        terms = []
+        for token, term in analyzed:
+            if term not in self._index.idf:
+                term = self._known_variant(token) or term
+            terms.append(term)
         weights: Counter[str] = Counter()
         for term, count in self._with_pairs(terms).items():
             weights[term] = max(weights[term], count)
-        off_topic = False
+        covered = [term in self._index.idf for term in terms]
         for size in range(1, min(MAX_NGRAM, len(terms)) + 1):
             for start in range(len(terms) - size + 1):
                 key = tuple(terms[start : start + size])
-                if key in self._out_of_scope:
-                    off_topic = True
                 canonical = self._synonyms.get(key)
                 if canonical:
+                    covered[start : start + size] = [True] * size
                     for term, count in self._with_pairs(canonical).items():
                         weights[term] = max(weights[term], SYNONYM_WEIGHT * min(count, 1.0))
-        for term in terms:
-            if term in self._index.idf or len(term) < 4:
+        for position, (token, _) in enumerate(analyzed):
+            if covered[position] or len(token) < 4:
                 continue
-            for match, similarity, _ in process.extract(
-                term, self._index.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=2
-            ):
-                weights[match] = max(weights[match], (similarity / 100) ** 2)
-        return weights, off_topic
+            for match, similarity in self._fuzzy(token):
+                covered[position] = True
+                weights[match] = max(weights[match], similarity**2)
+        known = sum(covered)
+        coverage = known / len(terms) if terms else 0.0
+        return weights, coverage
 
     def find(self, question: str) -> Answer:
-        terms = self._terms(question)
-        weights, off_topic = self._expand(terms)
+        weights, coverage = self._expand(self._analyze(question))
         scores: dict[int, float] = defaultdict(float)
         for term, weight in weights.items():
             idf = self._index.idf.get(term)
@@ -177,32 +227,53 @@ class OfficeFinder:
                 continue
             for doc_id, tf_part in self._index.postings[term]:
                 scores[doc_id] += weight * idf * tf_part
+        not_us = scores.pop(len(self._offices), 0.0)
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
         top = ranked[0][1] if ranked else 0.0
         second = ranked[1][1] if len(ranked) > 1 else 0.0
-        confidence = self._confidence(top, second, off_topic)
-        candidates = tuple(self._candidate(doc_id, score, weights) for doc_id, score in ranked[: 1 + self.max_alternatives])
+        confidence = self._confidence(top, second, not_us, coverage)
+        candidates = tuple(
+            self._candidate(doc_id, score, weights) for doc_id, score in ranked[: 1 + self.max_alternatives]
+        )
         if not candidates or top < self.min_score or confidence < self.min_confidence:
             return Answer(question, None, candidates[: self.max_alternatives], confidence)
         return Answer(question, candidates[0], candidates[1:], confidence)
 
-    def _confidence(self, top: float, second: float, off_topic: bool) -> float:
-        if top <= 0:
+    def _confidence(self, top: float, second: float, not_us: float, coverage: float) -> float:
+        """0..1 from the best office's score, its lead over the next, the "not us" profile and the coverage."""
+        if top <= 0 or not_us >= top:
             return 0.0
-        strength = 1 - math.exp(-top / (2 * self.min_score))
+        strength = 1 - math.exp(-top / STRENGTH_SCALE)
         margin = (top - second) / top
-        confidence = strength * (0.6 + 0.4 * margin)
-        if off_topic:
-            confidence *= 0.5
+        against = not_us / top  # how close everyday, non-directorate matters come
+        confidence = strength * (0.6 + 0.4 * margin) * (1 - 0.8 * against) * (0.5 + 0.5 * min(1.0, 2 * coverage))
         return round(min(confidence, 1.0), 3)
 
     def _candidate(self, doc_id: int, score: float, weights: Counter[str]) -> Candidate:
         service, office = self._offices[doc_id]
         lines = []
+        asked = weights.keys()
         for position, task_terms in enumerate(self._task_terms[doc_id]):
-            overlap = sum(self._index.idf.get(t, 0.0) * w for t, w in weights.items() if t in task_terms)
-            if overlap > 0:
-                lines.append((overlap, -position))
+            shared = task_terms & asked
+            if shared:
+                lines.append((sum(self._index.idf.get(t, 0.0) * weights[t] for t in shared), -position))
         lines.sort(reverse=True)
         evidence = tuple(office.tasks[-position] for _, position in lines[:3])
         return Candidate(office=office, service=service, score=round(score, 3), evidence=evidence)
+
+
+_ARABIC_PREFIXES = ("ما", "ف", "ل", "ب", "كن", "كي", "كت", "غا", "تا", "ت", "ن", "ي", "و")
+_ARABIC_SUFFIXES = ("ش", "ليا", "لي", "ني", "نا", "كم", "هم", "و", "ها", "ه", "ك")
+_LATIN_PREFIXES = ("l", "el", "al", "f", "fl", "b", "bl", "w", "d", "dl", "ma", "ka", "ta", "n", "t", "y")
+_LATIN_SUFFIXES = ("ch", "sh", "li", "ni", "na", "kom", "hom", "ou", "o", "ha", "h")
+
+
+def _clitic_variants(token: str) -> list[str]:
+    """Forms of a Darija/Arabizi word with one leading and/or trailing clitic removed, longest first."""
+    prefixes, suffixes = (_ARABIC_PREFIXES, _ARABIC_SUFFIXES) if is_arabic(token) else (_LATIN_PREFIXES, _LATIN_SUFFIXES)
+    heads = [token] + [token[len(p):] for p in prefixes if token.startswith(p) and len(token) - len(p) >= 3]
+    out: list[str] = []
+    for head in heads:
+        out.append(head)
+        out += [head[: -len(s)] for s in suffixes if head.endswith(s) and len(head) - len(s) >= 3]
+    return sorted(set(out) - {token}, key=len, reverse=True)

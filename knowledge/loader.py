@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from knowledge.schema import KnowledgeBase, Office, RequestType, Service
 
 DEFAULT_PATH = Path(__file__).with_name("directorate.yaml")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: five times faster
 
 
 class KnowledgeBaseError(Exception):
@@ -74,8 +75,7 @@ def load(path: Path | str | None = None) -> Directory:
     except OSError as exc:
         raise KnowledgeBaseError(f"{source}: cannot read the knowledge base ({exc.strerror})") from exc
     try:
-        raw = yaml.safe_load(text)
-        lines = _line_numbers(yaml.compose(text))
+        raw = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise KnowledgeBaseError(f"{source}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
@@ -83,6 +83,7 @@ def load(path: Path | str | None = None) -> Directory:
     try:
         data = KnowledgeBase.model_validate(raw)
     except ValidationError as exc:
+        lines = _line_numbers(yaml.compose(text, Loader=_Loader))  # only needed to point at the faulty line
         raise KnowledgeBaseError(_describe(source, exc, lines)) from exc
     return Directory(data=data, source=source)
 

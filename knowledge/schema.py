@@ -97,12 +97,6 @@ class RequestType(_Strict):
         return self
 
 
-class OutOfScope(_Strict):
-    """Cues of questions that are not the directorate's business (weather, football, recipes …)."""
-
-    cues: list[Text] = Field(default_factory=list)
-
-
 class Directorate(_Strict):
     name_ar: Text
     name_fr: Text
@@ -116,7 +110,8 @@ class KnowledgeBase(_Strict):
     request_types: list[RequestType] = Field(min_length=1)
     synonyms: list[Synonym] = Field(default_factory=list)
     stopwords: list[Text] = Field(default_factory=list)
-    out_of_scope: OutOfScope = Field(default_factory=OutOfScope)
+    # Everyday matters that are not the directorate's business (weather, football, recipes …), by register.
+    out_of_scope: Keywords = Field(default_factory=Keywords)
 
     @model_validator(mode="after")
     def _references(self) -> KnowledgeBase:

@@ -1,0 +1,64 @@
+"""Office finder speed: knowledge base load + index time, latency per question, questions per second (one core).
+
+    python -m bench.finder_speed [--rounds N]
+
+Questions come from the labelled TSVs under bench/data (all languages, in and out of scope). The word-stem cache is
+cleared before each timed question, so the figures hold for questions never seen before.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from bench.faq import read_rows
+from knowledge import normalize
+from knowledge.finder import OfficeFinder
+from knowledge.loader import load
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the questions")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    directory = load()
+    loaded = time.perf_counter()
+    finder = OfficeFinder(directory)
+    indexed = time.perf_counter()
+    print(f"knowledge base: loaded in {1000 * (loaded - started):.0f} ms, indexed in {1000 * (indexed - loaded):.0f} ms"
+          f" (total {1000 * (indexed - started):.0f} ms)")
+
+    questions = [q for path in sorted(DATA.glob("*.tsv")) for _, _, q in read_rows(path)]
+    latencies: list[float] = []
+    for _ in range(args.rounds):
+        for question in questions:
+            normalize.stem_cached.cache_clear()
+            t0 = time.perf_counter()
+            finder.find(question)
+            latencies.append(time.perf_counter() - t0)
+    latencies.sort()
+    p = lambda q: 1000 * latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
+    print(f"latency over {len(latencies)} questions (cold word cache): "
+          f"p50 {p(0.50):.2f} ms, p95 {p(0.95):.2f} ms, p99 {p(0.99):.2f} ms, max {1000 * latencies[-1]:.2f} ms")
+
+    t0 = time.perf_counter()
+    count = 0
+    while time.perf_counter() - t0 < 3.0:
+        for question in questions:
+            finder.find(question)
+            count += 1
+    elapsed = time.perf_counter() - t0
+    print(f"throughput (one process, one core, warm word cache): {count / elapsed:,.0f} questions/s")
+    print(f"mean latency: {1000 * statistics.fmean(latencies):.2f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
