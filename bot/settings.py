@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     holidays_removed: Annotated[list[dt.date], NoDecode] = Field(default_factory=list)
 
     # Office finder
-    finder_min_confidence: float = Field(default=0.25, ge=0, le=1)
+    finder_min_confidence: float = Field(default=0.3, ge=0, le=1)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

@@ -34,6 +34,8 @@ K1 = 1.2
 B = 0.5  # mild length normalization: offices with many task lines should not be drowned, nor win by size
 FUZZY_CUTOFF = 84.0
 MAX_NGRAM = 4
+SKELETON_WEIGHT = 0.6
+ARABIZI_AS_ARABIC = True
 STRENGTH_SCALE = 8.0  # a best-office score of this size gives 63% of full strength
 
 
@@ -67,6 +69,10 @@ class _Index:
     # against similar lengths. Comparing written forms is fairer than stems (atestasion ~ attestation, not ~ attest).
     by_length: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     stem_of: dict[str, str] = field(default_factory=dict)
+    # Arabizi spells vowels as it likes (nsajjal, nsjel, tsjil): Latin words by their consonant skeleton.
+    by_skeleton: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Arabic words by consonant classes, for Arabizi written with Latin letters (see latin_consonants).
+    by_consonants: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
 class OfficeFinder:
@@ -77,7 +83,7 @@ class OfficeFinder:
         directory: Directory,
         *,
         min_score: float = 4.0,
-        min_confidence: float = 0.25,
+        min_confidence: float = 0.3,
         alternatives: int = 3,
     ) -> None:
         self.directory = directory
@@ -148,6 +154,10 @@ class OfficeFinder:
             if len(word) > 3 and term in index.idf:
                 index.stem_of[word] = term
                 index.by_length[len(word)].append(word)
+                if not is_arabic(word) and len(skeleton := _skeleton(word)) >= 3:
+                    index.by_skeleton[skeleton].add(term)
+                if is_arabic(word) and len(consonants := arabic_consonants(word)) >= 3:
+                    index.by_consonants[consonants].add(term)
         return index
 
     @lru_cache(maxsize=32768)  # noqa: B019 — one finder lives as long as the process; the cache is bounded
@@ -176,15 +186,27 @@ class OfficeFinder:
             if token not in self._stopwords and len(token) > 1
         ]
 
-    def _known_variant(self, token: str) -> str | None:
-        """A Darija or Arabizi form reduced to a known term: clitics and negation stripped, then stemmed again."""
+    def _known_variant(self, token: str) -> list[str]:
+        """A Darija or Arabizi form reduced to known terms: clitics and negation stripped, then stemmed again;
+        for Latin letters, else the known words with the same consonants (vowels vary in Arabizi)."""
         for variant in _clitic_variants(token):
             if variant in self._stopwords or len(variant) < 2:
                 continue
             term = stem_cached(variant)
             if term in self._index.idf:
-                return term
-        return None
+                return [term]
+        if not is_arabic(token) and len(token) >= 4:
+            for variant in [token, *_clitic_variants(token)]:
+                found = self._index.by_skeleton.get(_skeleton(variant))
+                if found:
+                    return sorted(found)
+            if ARABIZI_AS_ARABIC:
+                for variant in [token, *_clitic_variants(token)]:
+                    consonants = latin_consonants(variant)
+                    found = self._index.by_consonants.get(consonants) if len(consonants) >= 3 else None
+                    if found:
+                        return sorted(found)
+        return []
 
     def _expand(self, analyzed: list[tuple[str, str]]) -> tuple[Counter[str], float]:
         """Query terms with weights: the words, their pairs, synonym canonicals, and known forms of unknown words.
@@ -192,13 +214,20 @@ class OfficeFinder:
         Also says which share of the question's words the index knows (coverage).
         """
         terms = []
+        alike: list[str] = []  # known words spelled with the same consonants: weaker evidence
         for token, term in analyzed:
             if term not in self._index.idf:
-                term = self._known_variant(token) or term
+                found = self._known_variant(token)
+                if len(found) == 1:
+                    term = found[0]
+                else:
+                    alike += found
             terms.append(term)
         weights: Counter[str] = Counter()
         for term, count in self._with_pairs(terms).items():
             weights[term] = max(weights[term], count)
+        for term in alike:
+            weights[term] = max(weights[term], SKELETON_WEIGHT)
         covered = [term in self._index.idf for term in terms]
         for size in range(1, min(MAX_NGRAM, len(terms)) + 1):
             for start in range(len(terms) - size + 1):
@@ -264,16 +293,62 @@ class OfficeFinder:
 
 _ARABIC_PREFIXES = ("ما", "ف", "ل", "ب", "كن", "كي", "كت", "غا", "تا", "ت", "ن", "ي", "و")
 _ARABIC_SUFFIXES = ("ش", "ليا", "لي", "ني", "نا", "كم", "هم", "و", "ها", "ه", "ك")
-_LATIN_PREFIXES = ("l", "el", "al", "f", "fl", "b", "bl", "w", "d", "dl", "ma", "ka", "ta", "n", "t", "y")
-_LATIN_SUFFIXES = ("ch", "sh", "li", "ni", "na", "kom", "hom", "ou", "o", "ha", "h")
+# Latin letters: only the article and the prepositions glued to it (l-, f-l-, b-l-, d-l-); verb prefixes and
+# negation are left alone, as stripping them finds false friends (bghach → ghach).
+_LATIN_PREFIXES = ("l", "el", "al", "fl", "bl", "dl", "f", "b", "d", "w")
+_LATIN_SUFFIXES = ("li", "ni", "na", "kom", "hom", "ha")
 
 
 def _clitic_variants(token: str) -> list[str]:
     """Forms of a Darija/Arabizi word with one leading and/or trailing clitic removed, longest first."""
-    prefixes, suffixes = (_ARABIC_PREFIXES, _ARABIC_SUFFIXES) if is_arabic(token) else (_LATIN_PREFIXES, _LATIN_SUFFIXES)
-    heads = [token] + [token[len(p):] for p in prefixes if token.startswith(p) and len(token) - len(p) >= 3]
+    arabic = is_arabic(token)
+    prefixes, suffixes = (_ARABIC_PREFIXES, _ARABIC_SUFFIXES) if arabic else (_LATIN_PREFIXES, _LATIN_SUFFIXES)
+    keep = 3 if arabic else 4
+    heads = [token] + [token[len(p):] for p in prefixes if token.startswith(p) and len(token) - len(p) >= keep]
     out: list[str] = []
     for head in heads:
         out.append(head)
-        out += [head[: -len(s)] for s in suffixes if head.endswith(s) and len(head) - len(s) >= 3]
+        out += [head[: -len(s)] for s in suffixes if head.endswith(s) and len(head) - len(s) >= keep]
     return sorted(set(out) - {token}, key=len, reverse=True)
+
+
+_VOWELS = str.maketrans("", "", "aeiouy")
+
+
+def _skeleton(word: str) -> str:
+    """Consonants of an Arabizi/French word, doubled letters collapsed: nsajjal, nsjel → nsjl."""
+    for digit, letters in (("5", "kh"), ("7", "h"), ("9", "q"), ("3", ""), ("8", "gh"), ("2", "")):
+        word = word.replace(digit, letters)
+    word = word.replace("ou", "u").replace("sh", "ch").translate(_VOWELS)
+    return "".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1])
+
+
+# Arabic letters and Arabizi spellings reduced to the same consonant classes, so that "l9arar" meets «القرار»
+# and "nsajjal" meets «نسجل»: long vowels (ا و ي) and short ones (a e i o u) are dropped on both sides.
+_AR_CLASS = str.maketrans({
+    "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "x", "د": "d", "ذ": "z", "ر": "r", "ز": "z",
+    "س": "s", "ش": "c", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "3", "غ": "g", "ف": "f", "ق": "q",
+    "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "ة": "", "و": "", "ي": "", "ا": "", "ء": "", "ى": "",
+})
+_LATIN_DIGRAPHS = (("kh", "x"), ("gh", "g"), ("ch", "c"), ("sh", "c"), ("th", "t"), ("dh", "z"))
+_LATIN_CLASS = str.maketrans({"7": "h", "9": "q", "5": "x", "8": "g", "2": "", "p": "b", "v": "f",
+                              "a": "", "e": "", "i": "", "o": "", "u": "", "y": "", "w": ""})
+_ARTICLE = ("وال", "بال", "فال", "كال", "لل", "ال")
+
+
+def arabic_consonants(word: str) -> str:
+    """The consonant classes of an Arabic word, article dropped: القرار → qrr."""
+    for prefix in _ARTICLE:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix):]
+            break
+    out = word.translate(_AR_CLASS)
+    return "".join(c for i, c in enumerate(out) if i == 0 or c != out[i - 1])
+
+
+def latin_consonants(word: str) -> str:
+    """The consonant classes of an Arabizi word: l9arar → lqrr, nsajjal → nsjl."""
+    for digraph, letter in _LATIN_DIGRAPHS:
+        word = word.replace(digraph, letter)
+    out = word.translate(_LATIN_CLASS)
+    return "".join(c for i, c in enumerate(out) if i == 0 or c != out[i - 1])
