@@ -7,6 +7,7 @@ Source strings (msgids) are English and never shown as such: every one has an Ar
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +15,8 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.support import Translations
 
 Language = Literal["ar", "fr"]
@@ -40,6 +43,17 @@ def pick_language(code: str | None, default: Language = "ar") -> Language:
 
 @lru_cache(maxsize=None)
 def translations(language: Language) -> Translations:
+    """The compiled catalog; when the .mo is missing or older than the .po (a checkout, an edit), compiled
+    in memory from the .po so that what runs is always what the catalog says."""
+    folder = LOCALES_DIR / language / "LC_MESSAGES"
+    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        buffer.seek(0)
+        return Translations(buffer, domain=DOMAIN)
     return Translations.load(str(LOCALES_DIR), [language], DOMAIN)
 
 
