@@ -21,13 +21,13 @@ def _pybabel(*args: str) -> None:
     CommandLineInterface().run(["pybabel", "-q", *args])
 
 
-def extract() -> None:
+def extract(output: Path = TEMPLATE) -> None:
     keywords: list[str] = []
     for keyword in KEYWORDS:
         keywords += ["-k", keyword]
     _pybabel(
         "extract", "--no-default-keywords", *keywords, "--sort-by-file", "--no-wrap",
-        "--project", "oued-eddahab-assistant", "-o", str(TEMPLATE), *[str(ROOT / s) for s in SOURCES],
+        "--project", "oued-eddahab-assistant", "-o", str(output), *[str(ROOT / s) for s in SOURCES],
     )
 
 
@@ -47,9 +47,9 @@ def compile_catalogs() -> None:
         _pybabel("compile", "--use-fuzzy", "-d", str(LOCALES_DIR), "-D", DOMAIN)
 
 
-def missing_translations() -> dict[str, list[str]]:
+def missing_translations(template: Path = TEMPLATE) -> dict[str, list[str]]:
     """msgids of the template that a catalog lacks, leaves empty or marks fuzzy, per language."""
-    with TEMPLATE.open("rb") as handle:
+    with template.open("rb") as handle:
         template = read_po(handle)
     wanted = {m.id for m in template if m.id}
     missing: dict[str, list[str]] = {}
