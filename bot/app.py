@@ -96,6 +96,9 @@ async def _post_init(application: Application[Any, BotContext, Any, Any, Any, An
 
     if application.job_queue is not None:
         application.job_queue.run_repeating(delivery_job, interval=1.0, first=1.0, name="outbox")
+        from bot import jobs
+
+        jobs.schedule(application)
     for language in ("ar", "fr"):
         t = Translator(language)  # type: ignore[arg-type]
         commands = [BotCommand(name, t(description)) for name, description in COMMANDS + AGENT_COMMANDS]

@@ -48,6 +48,22 @@ class Settings(BaseSettings):
     holidays_extra: Annotated[list[dt.date], NoDecode] = Field(default_factory=list)
     holidays_removed: Annotated[list[dt.date], NoDecode] = Field(default_factory=list)
 
+    # Scheduled jobs (times in TIMEZONE; each can be switched off)
+    reminders_enabled: bool = True
+    reminder_time: dt.time = dt.time(9, 0)
+    escalate_after_days: int = Field(default=2, ge=1, le=60)  # further working days overdue before the head hears
+    digest_enabled: bool = True
+    digest_time: dt.time = dt.time(8, 30)
+    requester_reminders_enabled: bool = True
+    requester_reminder_after_days: int = Field(default=3, ge=1, le=60)  # working days awaiting documents
+    weekly_report_enabled: bool = True
+    weekly_report_day: int = Field(default=1, ge=1, le=7)  # ISO weekday, 1 = Monday
+    weekly_report_time: dt.time = dt.time(8, 0)
+
+    # Abuse limits
+    flood_messages_per_minute: int = Field(default=20, ge=1, le=1000)
+    max_attachment_mb: int = Field(default=20, ge=1, le=50)
+
     # Office finder
     finder_min_confidence: float = Field(default=0.3, ge=0, le=1)
 

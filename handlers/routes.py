@@ -33,6 +33,12 @@ async def on_text(update: Update, context: BotContext) -> None:
 
 def register(application: Application[Any, BotContext, Any, Any, Any, Any]) -> None:
     add = application.add_handler
+    # 0. Guards run before everything else, in their own group: a person over the flood limit is told to
+    #    wait and the update goes no further (ApplicationHandlerStop).
+    from handlers import guards, privacy
+
+    for guard in guards.handlers():
+        application.add_handler(guard, group=-1)
     # 1. Conversations first: while one waits for an answer, its states take the person's messages.
     add(start.registration_conversation())
     from handlers import agent, requester
@@ -44,7 +50,7 @@ def register(application: Application[Any, BotContext, Any, Any, Any, Any]) -> N
     add(CommandHandler("help", start.help_command, filters=PRIVATE))
     add(CommandHandler("language", start.language, filters=PRIVATE))
     add(CommandHandler("cancel", start.cancel, filters=PRIVATE))
-    for handler in requester.handlers() + agent.handlers():
+    for handler in requester.handlers() + agent.handlers() + privacy.handlers():
         add(handler)
     # 3. Buttons, by area (the first part of the callback data).
     add(CallbackQueryHandler(start.on_language, pattern=r"^lang:"))
