@@ -295,7 +295,7 @@ _ARABIC_PREFIXES = ("ما", "ف", "ل", "ب", "كن", "كي", "كت", "غا", "�
 _ARABIC_SUFFIXES = ("ش", "ليا", "لي", "ني", "نا", "كم", "هم", "و", "ها", "ه", "ك")
 # Latin letters: only the article and the prepositions glued to it (l-, f-l-, b-l-, d-l-); verb prefixes and
 # negation are left alone, as stripping them finds false friends (bghach → ghach).
-_LATIN_PREFIXES = ("l", "el", "al", "fl", "bl", "dl", "f", "b", "d", "w")
+_LATIN_PREFIXES = ("l", "el", "al", "fl", "bl", "dl")
 _LATIN_SUFFIXES = ("li", "ni", "na", "kom", "hom", "ha")
 
 
