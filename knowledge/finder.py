@@ -94,16 +94,21 @@ class OfficeFinder:
         self._stopwords = frozenset(fold(w) for w in data.stopwords)
         self._offices: list[tuple[Service, Office]] = list(directory.offices())
         self._written: set[str] = set()  # every word of the index as written, for the fuzzy step
+        self._memo: dict[str, list[str]] = {}  # texts already analysed while building (task lines are read twice)
         self._synonyms = self._phrase_table((v, s.canonical) for s in data.synonyms for v in s.variants)
         self._task_terms: list[list[frozenset[str]]] = []
         self._index = self._build()
+        self._memo.clear()
 
     # ------------------------------------------------------------------ building
 
     def _terms(self, text: str) -> list[str]:
-        words = [t for t in raw_tokens(text) if t not in self._stopwords and len(t) > 1]
-        self._written.update(words)
-        return [stem_cached(t) for t in words]
+        found = self._memo.get(text)
+        if found is None:
+            words = [t for t in raw_tokens(text) if t not in self._stopwords and len(t) > 1]
+            self._written.update(words)
+            found = self._memo[text] = [stem_cached(t) for t in words]
+        return found
 
     def _phrase_table(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, ...], list[str]]:
         table: dict[tuple[str, ...], list[str]] = {}

@@ -36,6 +36,7 @@ _LETTERS = str.maketrans(
 # Arabic diacritics (harakat, tanwin, shadda, sukun, dagger alef, Quranic marks), tatweel, and the combining marks
 # left after decomposing accented Latin letters. One regex: per-character Python loops are ten times slower.
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u0300-\u036f]")
+_FOLD = {**_ARABIC_DIGITS, **_LETTERS}
 _TOKEN = re.compile(r"[\w']+", re.UNICODE)
 _ARABIC_CHAR = re.compile(r"[\u0600-\u06FF]")
 _HAS_DIGIT = re.compile(r"\d")
@@ -52,11 +53,10 @@ _french = snowballstemmer.stemmer("french")
 
 def fold(text: str) -> str:
     """Letter-level normalization, no tokenization: what both sides of every comparison go through."""
-    text = unicodedata.normalize("NFKC", text).translate(_ARABIC_DIGITS).translate(_LETTERS)
-    text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
-    # NFKD split the hamza off its carrier (أ → ا + U+0654); the mapping above ran first, so only
-    # Latin accents and Arabic marks are dropped here.
-    return unicodedata.normalize("NFC", text).casefold()
+    # NFKD splits compatibility forms and accents off their letters, and the hamza off its carrier
+    # (أ → ا + U+0654, ئ → ي + U+0654): dropping the marks then leaves the base letter, as wanted.
+    text = unicodedata.normalize("NFKD", text).translate(_FOLD)
+    return _MARKS.sub("", text).casefold()
 
 
 def is_arabic(token: str) -> bool:
