@@ -35,6 +35,7 @@ B = 0.5  # mild length normalization: offices with many task lines should not be
 FUZZY_CUTOFF = 84.0
 MAX_NGRAM = 4
 SKELETON_WEIGHT = 0.6
+KNOWN_FUZZY_FACTOR = 0.5
 ARABIZI_AS_ARABIC = True
 STRENGTH_SCALE = 8.0  # a best-office score of this size gives 63% of full strength
 
@@ -243,11 +244,15 @@ class OfficeFinder:
                     for term, count in self._with_pairs(canonical).items():
                         weights[term] = max(weights[term], SYNONYM_WEIGHT * min(count, 1.0))
         for position, (token, _) in enumerate(analyzed):
-            if covered[position] or len(token) < 4:
+            if len(token) < 4:
                 continue
+            # A known word may still be a misspelling of a better-known one (atestasion, travaille): its close
+            # neighbours count too, for less.
+            factor = KNOWN_FUZZY_FACTOR if covered[position] else 1.0
             for match, similarity in self._fuzzy(token):
                 covered[position] = True
-                weights[match] = max(weights[match], similarity**2)
+                if match != terms[position]:
+                    weights[match] = max(weights[match], factor * similarity**2)
         known = sum(covered)
         coverage = known / len(terms) if terms else 0.0
         return weights, coverage
