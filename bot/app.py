@@ -12,12 +12,13 @@ from typing import Any
 from sqlalchemy import Engine
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.context import SERVICES, BotContext, Services
 from bot.i18n import N_, Translator, pick_language
 from bot.persistence import DatabasePersistence
+from bot.reliability import FloodLimiter, ProcessedUpdateQueue
 from bot.settings import Settings
 from desk.uow import UnitOfWork
 from knowledge.finder import OfficeFinder
@@ -63,12 +64,14 @@ def build_application(
         uow=UnitOfWork(engine, settings, directory, clock=clock),
     )
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else "7000000001:standin"
+    updates = ProcessedUpdateQueue()  # an update is confirmed to Telegram once handled: a crash loses none
     builder = (
         ApplicationBuilder()
         .token(token)
         .context_types(ContextTypes(context=BotContext))
         .persistence(DatabasePersistence(engine, update_interval=persistence_interval))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(FloodLimiter(overall_max_rate=settings.telegram_rate_limit_per_second, max_retries=3))
+        .update_queue(updates)
         .post_init(_post_init)
         .concurrent_updates(False)  # one person's updates in order; the desk serializes writers anyway
     )
@@ -81,6 +84,7 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     application = builder.build()
+    updates.application = application
     application.bot_data[SERVICES] = services
 
     from handlers import routes
@@ -95,7 +99,10 @@ async def _post_init(application: Application[Any, BotContext, Any, Any, Any, An
     from bot.outbox import delivery_job
 
     if application.job_queue is not None:
-        application.job_queue.run_repeating(delivery_job, interval=1.0, first=1.0, name="outbox")
+        # Two instances: a tick during a long pass returns at once instead of being logged as "skipped".
+        application.job_queue.run_repeating(
+            delivery_job, interval=1.0, first=1.0, name="outbox", job_kwargs={"max_instances": 2}
+        )
         from bot import jobs
 
         jobs.schedule(application)

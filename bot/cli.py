@@ -8,6 +8,10 @@
     db upgrade                  bring the database schema up to date
     roster import FILE          import the staff roster (CSV or XLSX)
     agents add|list|remove      manage office agents
+    demo [--port N]             try the bot without a token: local Telegram stand-in and a web chat
+    privacy erase --telegram-id N | --ppr P
+                                erase a person's personal data on request (law 09-08)
+    report --from --to --out    figures per office over a period, as an XLSX file
 """
 
 from __future__ import annotations

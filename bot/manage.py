@@ -5,6 +5,9 @@
     agents add --telegram-id N --office OFFICE_ID [--head]  make someone an agent of an office
     agents list [--office OFFICE_ID]                        list agents
     agents remove --telegram-id N [--office OFFICE_ID]      remove an agent (from one office or all)
+    privacy erase --telegram-id N | --ppr P                 erase a person's personal data on request (law 09-08)
+    report --from DATE --to DATE --out FILE.xlsx [--chart FILE.png] [--language ar|fr]
+                                                            figures per office over a period (offline)
 
 Errors print one line on stderr and exit non-zero.
 """
@@ -52,6 +55,27 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     remove.add_argument("--telegram-id", type=int, required=True)
     remove.add_argument("--office", metavar="OFFICE_ID")
     remove.set_defaults(func=_guard(cmd_agents_remove))
+
+    privacy = sub.add_parser("privacy", help="personal data (law 09-08)").add_subparsers(
+        dest="privacy_command", required=True
+    )
+    erase = privacy.add_parser("erase", help="erase a person's personal data, keeping anonymous statistics")
+    who = erase.add_mutually_exclusive_group(required=True)
+    who.add_argument("--telegram-id", type=int)
+    who.add_argument("--ppr")
+    erase.set_defaults(func=_guard(cmd_privacy_erase))
+
+    from bot import demo  # `demo`: the bot on a local Telegram stand-in, with a web chat (bot/demo.py)
+
+    demo.add_command(sub)
+
+    report = sub.add_parser("report", help="figures per office over a period, as an XLSX file (and a chart)")
+    report.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
+    report.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
+    report.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    report.add_argument("--chart", type=Path, metavar="FILE.png", help="also draw the chart (PNG)")
+    report.add_argument("--language", choices=["ar", "fr"], help="default: DEFAULT_LANGUAGE")
+    report.set_defaults(func=_guard(cmd_report))
 
 
 def _guard(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -168,4 +192,46 @@ def cmd_agents_remove(args: argparse.Namespace) -> int:
 
     removed = remove_agent(_uow(), Actor.operator(), args.telegram_id, args.office)
     print(f"{args.telegram_id} removed from {', '.join(a.office_id for a in removed)}")
+    return 0
+
+
+def _date(value: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The weekly report's XLSX (and chart) for any period, from the database, without Telegram."""
+    from bot.i18n import Translator
+    from bot.report import write_report
+    from desk.actors import Actor
+    from desk.reports import period_report
+
+    uow = _uow()
+    figures = period_report(uow, Actor.operator(), args.start, args.end)
+    t = Translator(args.language or uow.settings.default_language, uow.settings.timezone)
+    written = write_report(figures, uow.directory, t, args.out, args.chart, uow.now())
+    total = figures.total
+    median = "-" if total.median_days is None else f"{total.median_days:g}"
+    print(f"{args.start} to {args.end}: {total.received} received, {total.resolved} resolved, "
+          f"median {median} working days to resolution, {total.overdue} overdue")
+    for path in written:
+        print(f"Written: {path}")
+    return 0
+
+
+def cmd_privacy_erase(args: argparse.Namespace) -> int:
+    """Erase in the database at once; a bot running meanwhile forgets the person's unsent drafts at its restart."""
+    from desk.actors import Actor
+    from desk.privacy import erase_person
+
+    report = erase_person(_uow(), Actor.operator(), telegram_id=args.telegram_id, ppr=args.ppr)
+    print(
+        f"Personal data erased: {report.requests} request(s) anonymized, {report.messages} message(s), "
+        f"{report.files} file(s), {report.notifications} notice(s), {report.states} stored state(s) removed"
+    )
     return 0

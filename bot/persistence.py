@@ -30,6 +30,11 @@ def _key(key: ConversationKey) -> str:
     return json.dumps(list(key))
 
 
+def _snapshot(data: Any) -> str:
+    """The stored value as JSON text, to tell whether a write would change anything."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """Writes go straight to the database (one small transaction each), in a worker thread."""
 
@@ -39,13 +44,19 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
             update_interval=update_interval,
         )
         self.engine = engine
+        # What the database holds, as this process last read or wrote it: (scope, key) → JSON text, no entry
+        # when there is no row. One bot process writes these rows, so an update that changed nothing (a
+        # question, a status check) costs no transaction.
+        self._saved: dict[tuple[str, str], str] = {}
 
     # ------------------------------------------------------------------ reading (once, at start-up)
 
     def _load(self, scope_prefix: str) -> list[BotState]:
         with session_scope(self.engine, write=False) as session:
             rows = session.exec(select(BotState).where(BotState.scope.startswith(scope_prefix))).all()  # type: ignore[attr-defined]
-            return list(rows)
+        for row in rows:
+            self._saved[(row.scope, row.key)] = _snapshot(row.data)
+        return list(rows)
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         rows = await asyncio.to_thread(self._load, USER)
@@ -80,11 +91,22 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
                 row.updated_at = utcnow()
                 session.add(row)
 
+    async def _save(self, scope: str, key: str, data: Any) -> None:
+        """Write ``data`` (None: delete the row), unless the database already holds exactly that."""
+        snapshot = None if data is None else _snapshot(data)
+        if self._saved.get((scope, key)) == snapshot:
+            return
+        await asyncio.to_thread(self._put, scope, key, data)
+        if snapshot is None:
+            self._saved.pop((scope, key), None)
+        else:
+            self._saved[(scope, key)] = snapshot
+
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
-        await asyncio.to_thread(self._put, CONVERSATION + name, _key(key), new_state)
+        await self._save(CONVERSATION + name, _key(key), new_state)
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
-        await asyncio.to_thread(self._put, USER, str(user_id), dict(data) or None)
+        await self._save(USER, str(user_id), dict(data) or None)
 
     async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
         return None
@@ -96,7 +118,7 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
         return None
 
     async def drop_user_data(self, user_id: int) -> None:
-        await asyncio.to_thread(self._put, USER, str(user_id), None)
+        await self._save(USER, str(user_id), None)
 
     async def drop_chat_data(self, chat_id: int) -> None:
         return None
@@ -117,3 +139,4 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
         """Erase a person's stored drafts and conversation states (privacy requests)."""
         with session_scope(self.engine, write=True) as session:
             session.exec(delete(BotState).where(BotState.scope == USER, BotState.key == str(user_id)))  # type: ignore[call-overload]
+        self._saved.pop((USER, str(user_id)), None)

@@ -15,12 +15,16 @@ this project, on a line of its own: TELEGRAM_BOT_TOKEN=123456789:AAH… (copy .e
 share or commit this file), then start the bot again. To try the bot without a token, run: python3 tasks.py demo"""
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, token: str | None = None) -> None:
     """Logs on stderr. httpx logs every request URL at INFO, and Telegram URLs carry the bot token: keep it
-    (and PTB's own request tracing) at WARNING whatever the level asked for."""
+    (and PTB's own request tracing) at WARNING whatever the level asked for. Personal data (law 09-08) is
+    redacted from every record at INFO and above, the token at every level (bot/logging_filters.py)."""
+    from bot.logging_filters import install
+
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     for noisy in ("httpx", "httpcore", "telegram.request", "apscheduler.executors.default"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    install(token)
 
 
 def run(settings: Settings | None = None) -> int:
@@ -28,7 +32,7 @@ def run(settings: Settings | None = None) -> int:
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value().strip():
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.telegram_bot_token.get_secret_value())
     from bot.app import run_application
 
     return run_application(settings)

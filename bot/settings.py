@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
     port: int = Field(default=8443, ge=1, le=65535)
+    # Requests per second to chats, across all chats (Telegram allows about 30); 0 turns the limiter off
+    # (a local stand-in, the load benchmark).
+    telegram_rate_limit_per_second: float = Field(default=30, ge=0)
 
     # Storage and knowledge
     database_url: str = DEFAULT_DATABASE_URL

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from desk.uow import UnitOfWork
 from models import Account, Agent, RegistrationStatus, StaffMember, StaffRole
@@ -57,8 +57,13 @@ class Actor:
 
 def actor_in(session: Session, telegram_id: int, admin_ids: frozenset[int] | set[int] | list[int]) -> Actor:
     """Resolve ``telegram_id`` inside an open session (see :func:`resolve_actor`)."""
-    account = session.exec(select(Account).where(Account.telegram_user_id == telegram_id)).first()
-    staff = session.get(StaffMember, account.staff_member_id) if account and account.staff_member_id else None
+    # The account and its roster entry in one query: this runs on every update.
+    row = session.exec(
+        select(Account, StaffMember)
+        .outerjoin(StaffMember, col(StaffMember.id) == col(Account.staff_member_id))
+        .where(Account.telegram_user_id == telegram_id)
+    ).first()
+    account, staff = row if row is not None else (None, None)
     agents = session.exec(select(Agent).where(Agent.telegram_user_id == telegram_id)).all()
     return Actor(
         telegram_id=telegram_id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import func, select
 
 from desk.uow import UnitOfWork
 from models import Account, Attachment, Notification, NotificationStatus, Request, StaffMember
@@ -69,20 +69,38 @@ def mark_sent(uow: UnitOfWork, notification_id: int, chat_id: int, message_id: i
         session.add(row)
 
 
-def mark_retry(uow: UnitOfWork, notification_id: int, error: str, delay: dt.timedelta) -> str:
-    """Try again after `delay`; after MAX_ATTEMPTS the notice is marked failed. Returns the new status."""
+def mark_retry(
+    uow: UnitOfWork, notification_id: int, error: str, delay: dt.timedelta, *, refused: bool = False
+) -> str:
+    """Try again after ``delay``. Returns the row's status.
+
+    Transient failures (timeouts, 5xx, network, 429) are retried for as long as it takes: at-least-once.
+    A notice Telegram ``refused`` (400 for our own wording, or one that could not be rendered) is marked
+    failed after ``MAX_ATTEMPTS`` tries, so that a bug costs one notice, never the queue.
+    """
     with uow.transaction() as session:
         row = session.get(Notification, notification_id)
         if row is None:
             return NotificationStatus.FAILED
+        if row.status != NotificationStatus.PENDING:
+            return row.status
         row.attempts += 1
         row.last_error = error[:ERROR_LIMIT]
-        if row.attempts >= MAX_ATTEMPTS:
+        if refused and row.attempts >= MAX_ATTEMPTS:
             row.status = NotificationStatus.FAILED
         else:
             row.next_attempt_at = uow.now() + delay
         session.add(row)
         return row.status
+
+
+def counts(uow: UnitOfWork) -> dict[str, int]:
+    """How many notices are in each status (pending, sent, failed, undeliverable)."""
+    with uow.reading() as session:
+        rows = session.exec(
+            select(Notification.status, func.count()).group_by(Notification.status)  # type: ignore[call-overload]
+        ).all()
+    return {str(status): int(n) for status, n in rows}
 
 
 def mark_undeliverable(uow: UnitOfWork, notification_id: int, error: str) -> None:

@@ -25,13 +25,22 @@ request_assigned               the agent a head assigned it to       office_id, 
 registration_pending           admins and admin-status agents        account_id, claimed_name, claimed_ppr
 registration_approved          the registered person                 (none)
 registration_refused           the registered person                 reason
+request_overdue                the holder (else the office's agents) office_id, due_on, days_late
+request_escalated              the office's head (else the admins)   office_id, due_on, days_late, claimed
+documents_reminder             the requester                         office_id, asked_on, days_waiting, text
+office_digest                  each agent of the office (no request) office_id, date, new, in_progress,
+                                                                     awaiting_requester, overdue
 =============================  ====================================  =====================================
+
+The last four are written by the scheduled jobs (``desk.reminders``), once per request and day, per
+escalation, per waiting period, or per office and day: their ``dedup_key`` says which.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -58,6 +67,56 @@ class Kind(StrEnum):
     REGISTRATION_PENDING = "registration_pending"
     REGISTRATION_APPROVED = "registration_approved"
     REGISTRATION_REFUSED = "registration_refused"
+    REQUEST_OVERDUE = "request_overdue"
+    REQUEST_ESCALATED = "request_escalated"
+    DOCUMENTS_REMINDER = "documents_reminder"
+    OFFICE_DIGEST = "office_digest"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification to write: to whom, what, and the key that makes it happen once."""
+
+    recipient: int
+    kind: Kind
+    dedup_key: str
+    params: dict[str, Any]
+    request_id: int | None = None
+
+
+BATCH = 500  # rows per executemany
+
+
+def queue_many(session: Session, notices: Iterable[Notice]) -> int:
+    """Write pending notifications (due now: the unit of work's clock), skipping every ``dedup_key`` that
+    already exists. Returns how many rows were written. One statement compiled once and executed for all
+    the rows keeps a scheduled job's write transaction short (SQLite has one writer at a time)."""
+    now = session.info.get("now") or utcnow()  # the unit of work's clock (desk.uow.NOW), so tests may set it
+    rows = [
+        {
+            "recipient_telegram_id": n.recipient,
+            "kind": str(n.kind),
+            "request_id": n.request_id,
+            "params": n.params,
+            "status": NotificationStatus.PENDING.value,
+            "attempts": 0,
+            "dedup_key": n.dedup_key[:160],
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for n in notices
+    ]
+    if not rows:
+        return 0
+    session.flush()  # rows added by the caller first (a notice may point at a request not yet flushed)
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = Notification.__table__
+    statement = insert(table).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(table.c.id)
+    written = 0
+    for first in range(0, len(rows), BATCH):  # compiled once, sent as multi-row INSERTs ("insertmanyvalues")
+        # RETURNING yields only the rows written (executemany's rowcount is -1 on psycopg).
+        written += len(session.connection().execute(statement, rows[first : first + BATCH]).all())
+    return written
 
 
 def queue(
@@ -69,23 +128,10 @@ def queue(
     params: dict[str, Any],
     request_id: int | None = None,
     now: dt.datetime | None = None,
-) -> None:
+) -> bool:
     """Write one pending notification (due at ``now``, default: the current time) unless one with
-    ``dedup_key`` already exists."""
-    values = {
-        "recipient_telegram_id": recipient,
-        "kind": str(kind),
-        "request_id": request_id,
-        "params": params,
-        "status": NotificationStatus.PENDING.value,
-        "attempts": 0,
-        "dedup_key": dedup_key[:160],
-    }
-    now = session.info.get("now") or utcnow()  # the unit of work's clock (desk.uow.NOW), so tests may set it
-    values.update(next_attempt_at=now, created_at=now)
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(Notification).values(**values).on_conflict_do_nothing(index_elements=["dedup_key"])
-    session.execute(statement)
+    ``dedup_key`` already exists. True when a row was written."""
+    return queue_many(session, [Notice(recipient, kind, dedup_key, params, request_id)]) == 1
 
 
 def request_params(request: Request, **extra: Any) -> dict[str, Any]:

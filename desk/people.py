@@ -45,13 +45,15 @@ def register(
     *,
     claimed_name: str | None = None,
     language: str = "ar",
+    source_key: str | None = None,
 ) -> Account:
     """Link a Telegram user to the roster by PPR + CIN, or leave the registration pending.
 
     A roster entry with this PPR and CIN that no other account holds: the account is ``linked``
     at once. Anything else (unknown PPR, CIN mismatch, entry already linked) stays ``pending``
     for an admin or an admin-status agent, who are notified. A pending or refused person may try
-    again. Raises ``InvalidInput`` (PPR, CIN, name, language) or ``AlreadyRegistered`` (linked).
+    again. The same ``source_key`` (the Telegram message, seen twice after a crash) notifies them once.
+    Raises ``InvalidInput`` (PPR, CIN, name, language) or ``AlreadyRegistered`` (linked).
     """
     clean_ppr, clean_cin = validate_ppr(ppr), validate_cin(cin)
     name = bounded_text(claimed_name, "full_name", max_len=200) if claimed_name else None
@@ -59,7 +61,7 @@ def register(
     for attempt in range(2):  # a concurrent registration of the same person loses on UNIQUE: look again
         try:
             with uow.transaction() as session:
-                return _register(session, uow, telegram_id, clean_ppr, clean_cin, name, language)
+                return _register(session, uow, telegram_id, clean_ppr, clean_cin, name, language, source_key)
         except IntegrityError:
             if attempt:
                 raise
@@ -67,7 +69,8 @@ def register(
 
 
 def _register(
-    session: Session, uow: UnitOfWork, telegram_id: int, ppr: str, cin: str, name: str | None, language: str
+    session: Session, uow: UnitOfWork, telegram_id: int, ppr: str, cin: str, name: str | None, language: str,
+    source_key: str | None = None,
 ) -> Account:
     now = uow.now()
     account = session.exec(select(Account).where(Account.telegram_user_id == telegram_id)).first()
@@ -98,7 +101,7 @@ def _register(
         notify.office_agent_ids(session, ADMIN_STATUS_OFFICE)
     )
     for approver in approvers - {telegram_id}:
-        key = f"a{account.id}:{now.isoformat()}"
+        key = f"a{account.id}:{source_key or now.isoformat()}"
         notify.to_person(session, approver, notify.Kind.REGISTRATION_PENDING, key, params, now)
     return account
 

@@ -17,13 +17,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.context import BotContext
 from bot.i18n import N_, Translator
-from desk import lifecycle, office_views
+from desk import lifecycle, office_views, privacy
 from desk.actors import Actor
 from desk.errors import DeskError
 from desk.permissions import Action
 from handlers import admin, agent_tasks, queue
 from handlers.common import MENU_QUEUE, callback, code, esc, explain, menu_labels, parse_int, person, say
-from handlers.notices import AGENT_AREA
+from handlers.notices import AGENT_AREA, sent_as
 from handlers.render import office_label, status_label
 
 AREA = AGENT_AREA
@@ -113,18 +113,19 @@ async def open_request(
 async def send_files(
     update: Update, context: BotContext, actor: Actor, t: Translator, request_id: int
 ) -> None:
-    """The request's files (the latest ten), sent again by their Telegram ids."""
+    """The request's files (the latest ten), sent again by their Telegram ids — only to its requester, the
+    office handling it, and admins (desk/privacy.py)."""
     query = update.callback_query
     assert query is not None and update.effective_chat is not None
     try:
-        found = await context.run(office_views.request_file, context.uow, actor, request_id)
+        request, attachments = await context.run(privacy.request_files, context.uow, actor, request_id)
     except DeskError as error:
         await query.answer(explain(error, t), show_alert=True)
         return
     await query.answer()
-    for attachment in found.history.attachments[-MAX_FILES:]:
-        caption = found.request.reference
-        if (attachment.mime_type or "").startswith("image/"):
+    for attachment in attachments[-MAX_FILES:]:
+        caption = request.reference
+        if (sent_as(attachment) or "").startswith("image/"):  # a photo, not an image sent as a document
             await update.effective_chat.send_photo(attachment.file_id, caption=caption)
         else:
             await update.effective_chat.send_document(attachment.file_id, caption=caption)

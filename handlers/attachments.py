@@ -9,7 +9,10 @@ from telegram import Message
 from bot.i18n import N_
 from desk.records import FileRef
 
-MAX_BYTES = 20 * 1024 * 1024  # what a bot may download from Telegram
+# A backstop: the highest `settings.max_attachment_mb` allows. The configured limit itself is checked, with
+# its figure in the refusal, for every file that reaches the bot, before any handler (handlers/guards.py).
+# Files are forwarded by their Telegram id, never downloaded: Telegram's 20 MB download limit does not apply.
+MAX_BYTES = 50 * 1024 * 1024
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ALLOWED = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", DOCX: ".docx"}
 _BY_EXTENSION = {
@@ -36,7 +39,8 @@ def has_file(message: Message | None) -> bool:
 def file_of(message: Message) -> FileRef | None:
     """The photo (largest size) or document of a message; None when it carries neither.
 
-    Raises `FileRefused` for a kind or size the directorate does not accept (PDF, JPEG, PNG, DOCX ≤ 20 MB).
+    Raises `FileRefused` for a kind or size the directorate does not accept (PDF, JPEG, PNG, DOCX; the size
+    limit of the settings is checked earlier, by handlers/guards.py).
     """
     if message.photo:
         photo = max(message.photo, key=lambda p: (p.file_size or 0, p.width * p.height))
@@ -58,12 +62,14 @@ def file_of(message: Message) -> FileRef | None:
             )
         mime = guessed
     _check_size(document.file_size)
-    return FileRef(document.file_id, document.file_unique_id, document.file_name, mime, document.file_size)
+    # A document always has a name here: a file without one is taken for a photo when it is forwarded.
+    name = document.file_name or f"document{ALLOWED[mime]}"
+    return FileRef(document.file_id, document.file_unique_id, name, mime, document.file_size)
 
 
 def _check_size(size: int | None) -> None:
     if size is not None and size > MAX_BYTES:
-        raise FileRefused(N_("This file is too large: the limit is 20 MB."))
+        raise FileRefused(N_("This file is too large."))
 
 
 def to_json(ref: FileRef) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -61,7 +62,8 @@ def parse_callback(data: str | None, area: str, size: int) -> list[str] | None:
 
 
 def parse_int(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    # isdecimal, not isdigit: "²" is a digit that int() refuses (a forged button or typed id must not crash).
+    return int(value) if value.isdecimal() and len(value) < 12 else None
 
 
 def main_menu(t: Translator, actor: Actor) -> ReplyKeyboardMarkup:
@@ -93,12 +95,40 @@ def inline(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
                                  for row in rows])
 
 
+def utf16_len(text: str) -> int:
+    """A text's length as Telegram counts it (UTF-16 code units: an emoji counts twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+_TAG = re.compile(r"<(/?)([a-z-]+)[^>]*>")
+
+
 def clip(text: str, limit: int = MAX_TEXT) -> str:
-    """Keep a message under Telegram's limit, cutting at a line break where possible."""
-    if len(text) <= limit:
+    """Keep an HTML message under Telegram's limit (counted in UTF-16 units), cutting at a line break where
+    possible, never inside a tag or an entity, and closing the tags left open."""
+    if utf16_len(text) <= limit:
         return text
-    cut = text.rfind("\n", 0, limit - 2)
-    return text[: cut if cut > limit // 2 else limit - 2] + "\n…"
+    room = limit - 40  # the ellipsis and the closing tags
+    size, end = 0, 0
+    for end, char in enumerate(text):  # noqa: B007  (the index where the room runs out)
+        size += 2 if ord(char) > 0xFFFF else 1
+        if size > room:
+            break
+    head = text[:end]
+    cut = head.rfind("\n")
+    if cut > room // 2:
+        head = head[:cut]
+    if head.rfind("<") > head.rfind(">"):
+        head = head[: head.rfind("<")]
+    if head.rfind("&") > head.rfind(";"):
+        head = head[: head.rfind("&")]
+    open_tags: list[str] = []
+    for match in _TAG.finditer(head):
+        if not match[1]:
+            open_tags.append(match[2])
+        elif match[2] in open_tags:
+            del open_tags[len(open_tags) - 1 - open_tags[::-1].index(match[2])]
+    return head + "\n…" + "".join(f"</{tag}>" for tag in reversed(open_tags))
 
 
 async def say(update: Update, text: str, reply_markup: Any = None) -> Message | None:

@@ -255,7 +255,7 @@ def read_answer(directory: Directory, draft: dict[str, Any], text: str, today: d
     if step.kind in ("option", "choice"):
         # A typed label (or a typed number of copies) counts as pressing its button.
         typed = " ".join(text.split()).casefold()
-        if step.options is COPIES and typed.isdigit():
+        if step.options is COPIES and typed.isdecimal():  # not isdigit: int("²") fails
             number = int(typed)  # int() reads Arabic-Indic digits too
             if 1 <= number <= 5:
                 return number

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from bot.i18n import N_, Translator
+from desk.privacy import ERASED_TEXT
 from handlers.common import code, esc
 from knowledge.loader import Directory
 from models import Request, RequestEvent, RequestMessage, StaffMember
@@ -159,6 +160,7 @@ def history_lines(events: list[RequestEvent], messages: list[RequestMessage], t:
             who = t(N_("Office"))
         else:
             who = t(N_("Requester")) if for_office else t(N_("You"))
-        items.append((message.created_at, 1, f"💬 {t.datetime(message.created_at)} — {who}: {esc(message.text)}"))
+        text = t(ERASED_TEXT) if message.text == ERASED_TEXT else message.text  # erased on request (law 09-08)
+        items.append((message.created_at, 1, f"💬 {t.datetime(message.created_at)} — {who}: {esc(text)}"))
     items.sort(key=lambda item: (item[0], item[1]))
     return [line for _, _, line in items]

@@ -9,7 +9,7 @@ from bot.context import BotContext
 from bot.i18n import N_, Translator
 from desk import people
 from desk.actors import Actor
-from desk.errors import DeskError
+from desk.errors import AlreadyRegistered, DeskError
 from handlers.common import callback, esc, explain, inline, main_menu, parse_callback, person, say
 
 ASK_PPR, ASK_CIN = range(2)
@@ -67,9 +67,17 @@ async def got_cin(update: Update, context: BotContext) -> int:
     if not ppr:
         return await start(update, context)
     name = " ".join(p for p in (user.first_name, user.last_name) if p) or None
+    message = update.effective_message
+    source = f"tg:{message.chat_id}:{message.message_id}" if message else None
     try:
         account = await context.run(people.register, context.uow, user.id, ppr, text,
-                                    claimed_name=name, language=t.language)
+                                    claimed_name=name, language=t.language, source_key=source)
+    except AlreadyRegistered:  # this very message, seen again after a crash: it was done the first time
+        context.user_data.pop("registration_ppr", None)
+        context.forget_actor()
+        actor, t = await person(update, context)
+        await say(update, welcome_text(t, actor), main_menu(t, actor))
+        return ConversationHandler.END
     except DeskError as error:
         await say(update, explain(error, t) + "\n" + t(N_("Please send your CIN again, or /cancel.")))
         return ASK_CIN

@@ -224,12 +224,16 @@ async def on_confirm(update: Update, context: BotContext) -> int:
         await query.answer(t(STALE), show_alert=True)
         return CONFIRM
     await query.answer()
-    await close_buttons(query)
     if parts[1] == "no":
+        await close_buttons(query)
         context.user_data.pop(DRAFT, None)
         await say(update, t(N_("Cancelled. Nothing was sent.")), main_menu(t, actor))
         return ConversationHandler.END
-    return await file_draft(update, context, draft, f"tg:{query.message.chat.id}:{query.message.message_id}")
+    state = await file_draft(update, context, draft, f"tg:{query.message.chat.id}:{query.message.message_id}")
+    # Only once the receipt is out: if it was lost (Telegram unreachable), «Send» is still there to press
+    # again, which files nothing twice (the key is the summary) and gives the receipt.
+    await close_buttons(query)
+    return state
 
 
 async def file_draft(update: Update, context: BotContext, draft: dict[str, Any], key: str) -> int:
@@ -253,9 +257,9 @@ async def file_draft(update: Update, context: BotContext, draft: dict[str, Any],
         context.user_data.pop(DRAFT, None)
         await say(update, explain(error, t), main_menu(t, actor))
         return ConversationHandler.END
-    context.user_data.pop(DRAFT, None)
     for_whom = principal.for_whom(draft, t) if rtype == "document_handin" else None
     await say(update, drafts.receipt(context.services.directory, request, t, for_whom), main_menu(t, actor))
+    context.user_data.pop(DRAFT, None)  # after the receipt: if it is lost, the draft can be sent (once) again
     return ConversationHandler.END
 
 

@@ -169,11 +169,16 @@ class OfficeFinder:
     @lru_cache(maxsize=32768)  # noqa: B019 — one finder lives as long as the process; the cache is bounded
     def _fuzzy(self, word: str) -> tuple[tuple[str, float], ...]:
         """Terms of known words within the fuzzy cutoff of an unknown written word, with their similarity 0..1."""
-        size = len(word)
-        spread = int(size * (100 - FUZZY_CUTOFF) / 100) + 1
-        pool = [w for length in range(size - spread, size + spread + 1) for w in self._index.by_length.get(length, ())]
+        pool = self._pool(len(word))
         found = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=2)
         return tuple((self._index.stem_of[match], similarity / 100) for match, similarity, _ in found)
+
+    @lru_cache(maxsize=128)  # noqa: B019 — a handful of lengths: each pool built once, not on every miss
+    def _pool(self, size: int) -> list[str]:
+        """Known written words whose length lets them reach the fuzzy cutoff against a word of ``size``."""
+        spread = int(size * (100 - FUZZY_CUTOFF) / 100) + 1
+        lengths = range(size - spread, size + spread + 1)
+        return [w for length in lengths for w in self._index.by_length.get(length, ())]
 
     def _document(self, fields: list[tuple[str, float]]) -> Counter[str]:
         doc: Counter[str] = Counter()

@@ -116,3 +116,15 @@ async def stop_world(world: World) -> None:
     await world.app.update_persistence()
     await world.app.shutdown()
     world.api.assert_all_valid()
+
+
+async def restart_on(world: World) -> World:
+    """A new bot process on the same database and the same Telegram, after the first one died: nothing of the
+    first one's memory is kept, only what it had saved (conversations are saved by `update_persistence`)."""
+    uow = world.uow
+    app = build_application(
+        uow.settings, request=StandinRequest(world.api), get_updates_request=StandinRequest(world.api),
+        engine=uow.engine, directory=uow.directory, clock=uow.clock,
+    )
+    await app.initialize()
+    return World(app=app, api=world.api, uow=uow, users=world.users)
