@@ -19,8 +19,8 @@ The mix is counted in updates: 60 % questions, 20 % new requests (each update of
 or of a question sent to an office, through the buttons), 20 % status checks (/mine). Latency runs from
 the update queued at the stand-in to the bot's reply stored there. The floor is a bare
 python-telegram-bot echo bot (``bench.echo_bot``) on the same stand-in, same people, same loops.
-The bot's overall rate limiter is off (``--rate-limit 30`` puts Telegram's limit back), its flood guard at its
-maximum and its daily jobs off; the CPU columns show what else the machine was doing meanwhile.
+The bot's overall rate limiter is off (``--rate-limit 30`` puts Telegram's limit back), its flood guard at
+its maximum and its daily jobs off; the CPU columns show what else the machine was doing meanwhile.
 """
 
 from __future__ import annotations
@@ -181,7 +181,8 @@ async def bot_on(db: str, args: argparse.Namespace, texts: list[str]) -> Bot:
         people = [Person(state, telegram_id, random.Random(telegram_id), texts) for telegram_id in chosen]
         async with StandinServer(state) as server:
             profile = Path(args.profile) / f"bot-{db}.prof" if args.profile else None
-            process = load_procs.real_bot(server.base_url, server.base_file_url, url, profile, args.rate_limit)
+            process = load_procs.real_bot(server.base_url, server.base_file_url, url, profile,
+                                          args.rate_limit)
             bot = await measure(db, args, state, process, people, Mixer())
         if profile is not None:
             print_profile(profile)

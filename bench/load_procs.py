@@ -112,9 +112,9 @@ def real_bot(base_url: str, file_url: str, database_url: str, profile: Path | No
     """``python -m bot run`` configured through its environment, as an operator would run it.
 
     No overall rate limit unless asked (the stand-in has no flood limits; in production Telegram's own ~30
-    messages per second across chats is the ceiling, which the bot's limiter keeps to), flood guard at its maximum (a simulated person writes far faster
-    than 20 messages a minute) and the daily jobs off (a reminder run that happened to fall inside the
-    measurement would skew it).
+    messages per second across chats is the ceiling, which the bot's limiter keeps to), the flood guard at
+    its maximum (a simulated person writes far faster than 20 messages a minute) and the daily jobs off (a
+    reminder run that happened to fall inside the measurement would skew it).
     """
     env = {
         "TELEGRAM_BOT_TOKEN": TOKEN,
