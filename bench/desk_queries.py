@@ -113,21 +113,35 @@ def sqlite() -> tuple[Engine, Callable[[], None]]:
     return engine, drop
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.desk_queries", description=__doc__.splitlines()[0])
+def add_database_arguments(parser: argparse.ArgumentParser) -> None:
+    """--db, --staff, --requests and --url, shared by the benchmarks that fill a scratch database."""
     parser.add_argument("--db", choices=["postgresql", "sqlite"], required=True)
     parser.add_argument("--staff", type=int, help="default 300000 (PostgreSQL) / 30000 (SQLite)")
     parser.add_argument("--requests", type=int, help="default 1000000 (PostgreSQL) / 100000 (SQLite)")
-    parser.add_argument("--repeat", type=int, default=1000, help="measurements per query (default 1000)")
     parser.add_argument(
         "--url",
         default=os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
     )
-    args = parser.parse_args(argv)
+
+
+def sizes(args: argparse.Namespace) -> tuple[int, int]:
+    """Staff and requests to generate: the issue's sizes for PostgreSQL, a tenth of the requests for SQLite."""
     pg = args.db == "postgresql"
-    staff = args.staff or (300_000 if pg else 30_000)
-    requests = args.requests or (1_000_000 if pg else 100_000)
-    engine, drop = postgres(args.url) if pg else sqlite()
+    return args.staff or (300_000 if pg else 30_000), args.requests or (1_000_000 if pg else 100_000)
+
+
+def scratch_database(args: argparse.Namespace) -> tuple[Engine, Callable[[], None]]:
+    """A new empty database of the kind asked for, and the function that drops it."""
+    return postgres(args.url) if args.db == "postgresql" else sqlite()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.desk_queries", description=__doc__.splitlines()[0])
+    add_database_arguments(parser)
+    parser.add_argument("--repeat", type=int, default=1000, help="measurements per query (default 1000)")
+    args = parser.parse_args(argv)
+    staff, requests = sizes(args)
+    engine, drop = scratch_database(args)
     try:
         upgrade(engine=engine)
         world = World(staff, requests)

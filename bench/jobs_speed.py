@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from bench.desk_data import NOW, World, fill
-from bench.desk_queries import postgres, sqlite
+from bench.desk_queries import add_database_arguments, scratch_database, sizes
 from bot.i18n import Translator
 from bot.report import chart_png, workbook_bytes
 from bot.settings import Settings
@@ -53,18 +52,10 @@ def _describe(result: Any) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.jobs_speed", description=__doc__.splitlines()[0])
-    parser.add_argument("--db", choices=["postgresql", "sqlite"], required=True)
-    parser.add_argument("--staff", type=int, help="default 300000 (PostgreSQL) / 30000 (SQLite)")
-    parser.add_argument("--requests", type=int, help="default 1000000 (PostgreSQL) / 100000 (SQLite)")
-    parser.add_argument(
-        "--url",
-        default=os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
-    )
+    add_database_arguments(parser)
     args = parser.parse_args(argv)
-    pg = args.db == "postgresql"
-    staff = args.staff or (300_000 if pg else 30_000)
-    requests = args.requests or (1_000_000 if pg else 100_000)
-    engine, drop = postgres(args.url) if pg else sqlite()
+    staff, requests = sizes(args)
+    engine, drop = scratch_database(args)
     again_wrote = 0
     try:
         upgrade(engine=engine)
