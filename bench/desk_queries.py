@@ -125,7 +125,7 @@ def add_database_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def sizes(args: argparse.Namespace) -> tuple[int, int]:
-    """Staff and requests to generate: the issue's sizes for PostgreSQL, a tenth of the requests for SQLite."""
+    """Staff and requests to generate: the issue's sizes on PostgreSQL, a tenth of the requests on SQLite."""
     pg = args.db == "postgresql"
     return args.staff or (300_000 if pg else 30_000), args.requests or (1_000_000 if pg else 100_000)
 
