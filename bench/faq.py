@@ -13,8 +13,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from knowledge.compiled import open_finder
 from knowledge.finder import OfficeFinder
-from knowledge.loader import load
 from knowledge.normalize import fold
 
 DEFAULT_FILES = [Path(__file__).resolve().parent / "data" / "faq_dev.tsv"]
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     from bot.settings import Settings
 
     settings = Settings()
-    finder = OfficeFinder(load(settings.knowledge_file), min_confidence=settings.finder_min_confidence)
+    finder = open_finder(settings.knowledge_file, min_confidence=settings.finder_min_confidence)
     for path in args.files or DEFAULT_FILES:
         rows = read_rows(path)
         print(f"== {path} ({len(rows)} questions)")

@@ -21,8 +21,9 @@ from bot.persistence import DatabasePersistence
 from bot.reliability import FloodLimiter, ProcessedUpdateQueue
 from bot.settings import Settings
 from desk.uow import UnitOfWork
+from knowledge.compiled import open_finder
 from knowledge.finder import OfficeFinder
-from knowledge.loader import Directory, load
+from knowledge.loader import Directory
 from models.db import make_engine
 from models.types import utcnow
 
@@ -55,12 +56,16 @@ def build_application(
     persistence_interval: float = 1.0,
 ) -> Application[Any, BotContext, Any, Any, Any, Any]:
     """Build the bot: services, persistence, rate limiter and every route, ready to initialize and run."""
-    directory = directory or load(settings.knowledge_file)
+    if directory is None:  # the compiled copy of the knowledge base when a current one exists
+        finder = open_finder(settings.knowledge_file, min_confidence=settings.finder_min_confidence)
+        directory = finder.directory
+    else:
+        finder = OfficeFinder(directory, min_confidence=settings.finder_min_confidence)
     engine = engine or make_engine(settings.database_url)
     services = Services(
         settings=settings,
         directory=directory,
-        finder=OfficeFinder(directory, min_confidence=settings.finder_min_confidence),
+        finder=finder,
         uow=UnitOfWork(engine, settings, directory, clock=clock),
     )
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else "7000000001:standin"

@@ -21,6 +21,7 @@ import json
 import sys
 from typing import Any
 
+from knowledge.compiled import open_finder
 from knowledge.finder import Answer, Candidate, OfficeFinder
 from knowledge.loader import Directory, KnowledgeBaseError, load
 
@@ -32,10 +33,11 @@ def _directory(settings: Any = None) -> Directory:
     return load(settings.knowledge_file)
 
 
-def _finder(directory: Directory) -> OfficeFinder:
+def _finder() -> OfficeFinder:
     from bot.settings import Settings
 
-    return OfficeFinder(directory, min_confidence=Settings().finder_min_confidence)
+    settings = Settings()
+    return open_finder(settings.knowledge_file, min_confidence=settings.finder_min_confidence)
 
 
 def kb_json(directory: Directory) -> dict[str, Any]:
@@ -107,8 +109,8 @@ def cmd_kb(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    directory = _directory()
-    finder = _finder(directory)
+    finder = _finder()
+    directory = finder.directory
     if args.jsonl:
         questions = [args.question] if args.question else (line.rstrip("\n") for line in sys.stdin)
         for question in questions:

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -36,8 +37,10 @@ FUZZY_CUTOFF = 84.0
 MAX_NGRAM = 4
 SKELETON_WEIGHT = 0.6
 KNOWN_FUZZY_FACTOR = 0.5
+KNOWN_PREFIX = 3  # a known word's neighbours are looked for among the words that begin like it
 ARABIZI_AS_ARABIC = True
 STRENGTH_SCALE = 8.0  # a best-office score of this size gives 63% of full strength
+BUILT_PARTS = ("_stopwords", "_written", "_synonyms", "_task_terms", "_index")
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,9 @@ class _Index:
     idf: dict[str, float] = field(default_factory=dict)
     # Known words as written (folded, not stemmed) by length, for the fuzzy step: a word can only reach the cutoff
     # against similar lengths. Comparing written forms is fairer than stems (atestasion ~ attestation, not ~ attest).
-    by_length: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # Keyed by (Arabic script?, length): an Arabic word is never within the cutoff of a Latin one.
+    by_length: dict[tuple[bool, int], list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_prefix: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     stem_of: dict[str, str] = field(default_factory=dict)
     # Arabizi spells vowels as it likes (nsajjal, nsjel, tsjil): Latin words by their consonant skeleton.
     by_skeleton: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -86,20 +91,30 @@ class OfficeFinder:
         min_score: float = 4.0,
         min_confidence: float = 0.3,
         alternatives: int = 3,
+        built: dict[str, Any] | None = None,
     ) -> None:
+        """``built``: what :meth:`built` returned for this very knowledge base (see knowledge.compiled)."""
         self.directory = directory
         self.min_score = min_score
         self.min_confidence = min_confidence
         self.max_alternatives = alternatives
+        self._offices: list[tuple[Service, Office]] = list(directory.offices())
+        if built is not None:
+            for name in BUILT_PARTS:
+                setattr(self, name, built[name])
+            return
         data = directory.data
         self._stopwords = frozenset(fold(w) for w in data.stopwords)
-        self._offices: list[tuple[Service, Office]] = list(directory.offices())
         self._written: set[str] = set()  # every word of the index as written, for the fuzzy step
         self._memo: dict[str, list[str]] = {}  # texts already analysed while building (task lines are read twice)
         self._synonyms = self._phrase_table((v, s.canonical) for s in data.synonyms for v in s.variants)
         self._task_terms: list[list[frozenset[str]]] = []
         self._index = self._build()
         self._memo.clear()
+
+    def built(self) -> dict[str, Any]:
+        """The index and the tables built from the knowledge base: plain data, picklable."""
+        return {name: getattr(self, name) for name in BUILT_PARTS}
 
     # ------------------------------------------------------------------ building
 
@@ -159,7 +174,8 @@ class OfficeFinder:
             term = stem_cached(word)
             if len(word) > 3 and term in index.idf:
                 index.stem_of[word] = term
-                index.by_length[len(word)].append(word)
+                index.by_length[is_arabic(word), len(word)].append(word)
+                index.by_prefix[word[:KNOWN_PREFIX]].append(word)
                 if not is_arabic(word) and len(skeleton := _skeleton(word)) >= 3:
                     index.by_skeleton[skeleton].add(term)
                 if is_arabic(word) and len(consonants := arabic_consonants(word)) >= 3:
@@ -167,18 +183,19 @@ class OfficeFinder:
         return index
 
     @lru_cache(maxsize=32768)  # noqa: B019 — one finder lives as long as the process; the cache is bounded
-    def _fuzzy(self, word: str) -> tuple[tuple[str, float], ...]:
-        """Terms of known words within the fuzzy cutoff of an unknown written word, with their similarity 0..1."""
-        pool = self._pool(len(word))
+    def _fuzzy(self, word: str, known: bool = False) -> tuple[tuple[str, float], ...]:
+        """Terms of known words within the fuzzy cutoff of a written word, with their similarity 0..1. For a word the
+        index knows already, only the words that begin like it are compared (cheap, and enough for word forms)."""
+        pool = self._index.by_prefix.get(word[:KNOWN_PREFIX], ()) if known else self._pool(is_arabic(word), len(word))
         found = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=2)
         return tuple((self._index.stem_of[match], similarity / 100) for match, similarity, _ in found)
 
     @lru_cache(maxsize=128)  # noqa: B019 — a handful of lengths: each pool built once, not on every miss
-    def _pool(self, size: int) -> list[str]:
+    def _pool(self, arabic: bool, size: int) -> list[str]:
         """Known written words whose length lets them reach the fuzzy cutoff against a word of ``size``."""
-        spread = int(size * (100 - FUZZY_CUTOFF) / 100) + 1
-        lengths = range(size - spread, size + spread + 1)
-        return [w for length in lengths for w in self._index.by_length.get(length, ())]
+        # fuzz.ratio of lengths a and b is at most 200·min(a, b)/(a + b): other lengths can never reach the cutoff
+        lengths = [n for n in range(1, 2 * size + 1) if 200 * min(n, size) / (n + size) >= FUZZY_CUTOFF]
+        return [w for length in lengths for w in self._index.by_length.get((arabic, length), ())]
 
     def _document(self, fields: list[tuple[str, float]]) -> Counter[str]:
         doc: Counter[str] = Counter()
@@ -251,10 +268,11 @@ class OfficeFinder:
         for position, (token, _) in enumerate(analyzed):
             if len(token) < 4:
                 continue
-            # A known word may still be a misspelling of a better-known one (atestasion, travaille): its close
-            # neighbours count too, for less.
-            factor = KNOWN_FUZZY_FACTOR if covered[position] else 1.0
-            for match, similarity in self._fuzzy(token):
+            # A known word may still be a misspelling or another form of a better-known one (travaille ~ travail):
+            # its close neighbours with the same beginning count too, for less.
+            known = covered[position]
+            factor = KNOWN_FUZZY_FACTOR if known else 1.0
+            for match, similarity in self._fuzzy(token, known):
                 covered[position] = True
                 if match != terms[position]:
                     weights[match] = max(weights[match], factor * similarity**2)
