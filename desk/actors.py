@@ -57,24 +57,34 @@ class Actor:
 
 def actor_in(session: Session, telegram_id: int, admin_ids: frozenset[int] | set[int] | list[int]) -> Actor:
     """Resolve ``telegram_id`` inside an open session (see :func:`resolve_actor`)."""
-    # The account and its roster entry in one query: this runs on every update.
+    # This runs on every update: plain columns (no ORM objects to build), the account with its roster entry in one
+    # query, the offices served in another.
     row = session.exec(
-        select(Account, StaffMember)
+        select(
+            Account.id,
+            Account.registration_status,
+            Account.language,
+            StaffMember.id,
+            StaffMember.role,
+            StaffMember.school_code,
+        )
         .outerjoin(StaffMember, col(StaffMember.id) == col(Account.staff_member_id))
         .where(Account.telegram_user_id == telegram_id)
     ).first()
-    account, staff = row if row is not None else (None, None)
-    agents = session.exec(select(Agent).where(Agent.telegram_user_id == telegram_id)).all()
+    account_id, registration, language, staff_id, role, school_code = row if row is not None else (None,) * 6
+    agents = session.exec(
+        select(Agent.office_id, Agent.is_head).where(Agent.telegram_user_id == telegram_id)
+    ).all()
     return Actor(
         telegram_id=telegram_id,
-        account_id=account.id if account else None,
-        registration=account.registration_status if account else None,
-        staff_member_id=staff.id if staff else None,
-        role=staff.role if staff else None,
-        school_code=staff.school_code if staff else None,
-        language=account.language if account else "ar",
-        offices=frozenset(a.office_id for a in agents),
-        head_of=frozenset(a.office_id for a in agents if a.is_head),
+        account_id=account_id,
+        registration=registration,
+        staff_member_id=staff_id,
+        role=role,
+        school_code=school_code,
+        language=language or "ar",
+        offices=frozenset(office for office, _ in agents),
+        head_of=frozenset(office for office, head in agents if head),
         is_admin=telegram_id in set(admin_ids),
     )
 
