@@ -10,10 +10,9 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import defaultdict
-from copy import deepcopy
 from typing import Any
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, bindparam, delete, insert, update
 from sqlmodel import select
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
@@ -24,6 +23,14 @@ from models.types import utcnow
 
 USER = "user"
 CONVERSATION = "conversation:"
+
+_TABLE = BotState.__table__  # type: ignore[attr-defined]
+_ROW = (_TABLE.c.scope == bindparam("b_scope")) & (_TABLE.c.key == bindparam("b_key"))
+_UPDATE = update(_TABLE).where(_ROW).values(data=bindparam("b_data"), updated_at=bindparam("b_updated"))
+_INSERT = insert(_TABLE).values(
+    scope=bindparam("b_scope"), key=bindparam("b_key"), data=bindparam("b_data"), updated_at=bindparam("b_updated")
+)
+_DELETE = delete(_TABLE).where(_ROW)
 
 
 def _key(key: ConversationKey) -> str:
@@ -79,17 +86,14 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
 
     def _put(self, scope: str, key: str, data: Any) -> None:
         with session_scope(self.engine, write=True) as session:
-            row = session.get(BotState, (scope, key))
+            connection = session.connection()  # plain statements: this runs after most steps of a conversation
+            where = {"b_scope": scope, "b_key": key}
             if data is None:
-                if row is not None:
-                    session.delete(row)
+                connection.execute(_DELETE, where)
                 return
-            if row is None:
-                session.add(BotState(scope=scope, key=key, data=data, updated_at=utcnow()))
-            else:
-                row.data = deepcopy(data)
-                row.updated_at = utcnow()
-                session.add(row)
+            values = {**where, "b_data": data, "b_updated": utcnow()}
+            if connection.execute(_UPDATE, values).rowcount == 0:
+                connection.execute(_INSERT, values)
 
     async def _save(self, scope: str, key: str, data: Any) -> None:
         """Write ``data`` (None: delete the row), unless the database already holds exactly that."""
