@@ -104,7 +104,8 @@ def build_application(
 
 
 async def _post_init(application: Application[Any, BotContext, Any, Any, Any, Any]) -> None:
-    """Command menus in Arabic (default) and French; the outbox delivery worker."""
+    """Command menus in Arabic (default) and French; the outbox delivery worker; the scheduled jobs and the
+    catch-up of those missed while the bot was down."""
     from bot.outbox import delivery_job
 
     if application.job_queue is not None:
@@ -115,6 +116,7 @@ async def _post_init(application: Application[Any, BotContext, Any, Any, Any, An
         from bot import jobs
 
         jobs.schedule(application)
+        jobs.catch_up(application)  # what was missed while the bot was down, in the background
     for language in ("ar", "fr"):
         t = Translator(language)  # type: ignore[arg-type]
         commands = [BotCommand(name, t(description)) for name, description in COMMANDS + AGENT_COMMANDS]

@@ -15,7 +15,8 @@ from models.types import UTCDateTime, utcnow
 class BotState(SQLModel, table=True):
     """One stored piece of bot state: a conversation's state, or one person's or chat's data.
 
-    ``scope`` is "conversation:<name>", "user" or "chat"; ``key`` is the chat/user id(s) as text.
+    ``scope`` is "conversation:<name>", "user" or "chat"; ``key`` is the chat/user id(s) as text. Scope "job"
+    holds each scheduled job's last completed slot (``key`` = the job's name, see ``bot.jobs``).
     """
 
     __tablename__ = "bot_state"

@@ -25,7 +25,7 @@ async def test_every_job_is_scheduled_at_its_local_time_by_default(uow, settings
     world = await start_world(uow, settings)
     try:
         runs = next_runs(world.app)  # from Wednesday 25 November 2026, 10:00 in Casablanca
-        assert set(runs) == {"outbox", *jobs.JOB_NAMES}
+        assert set(runs) == {"outbox", "catch_up", *jobs.JOB_NAMES}  # catch_up: once, as soon as it starts
         assert runs["overdue_reminders"] == dt.datetime(2026, 11, 26, 9, 0)
         assert runs["requester_reminders"] == dt.datetime(2026, 11, 26, 9, 0)
         assert runs["office_digest"] == dt.datetime(2026, 11, 26, 8, 30)
@@ -47,17 +47,17 @@ async def test_switched_off_jobs_are_not_scheduled_and_times_follow_the_settings
     world = await start_world(uow, settings)
     try:
         runs = next_runs(world.app)
-        assert set(runs) == {"outbox", "office_digest", "weekly_report"}
+        assert set(runs) == {"outbox", "catch_up", "office_digest", "weekly_report"}
         assert runs["office_digest"] == dt.datetime(2026, 11, 26, 7, 15)
         assert runs["weekly_report"] == dt.datetime(2026, 11, 27, 14, 0)
         jobs.schedule(world.app)  # registering again replaces, never doubles
         names = [job.name for job in world.app.job_queue.jobs()]
-        assert sorted(names) == ["office_digest", "outbox", "weekly_report"]
+        assert sorted(names) == ["catch_up", "office_digest", "outbox", "weekly_report"]
     finally:
         await stop_world(world)
 
 
-async def test_every_job_can_be_switched_off(uow, settings):
+async def test_every_job_can_be_switched_off(uow, settings):  # and then there is nothing to catch up
     for name in ("reminders", "digest", "requester_reminders", "weekly_report"):
         setattr(settings, f"{name}_enabled", False)
     world = await start_world(uow, settings)
