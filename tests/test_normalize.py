@@ -2,7 +2,7 @@
 
 import pytest
 
-from knowledge.normalize import fold, raw_tokens, stem_arabic, terms
+from knowledge.normalize import arabizi_to_arabic, fold, french_sounds, raw_tokens, stem_arabic, terms
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,59 @@ def test_french_elisions_and_accents():
 
 def test_stopwords_are_dropped_and_single_letters_ignored():
     assert terms("bghit l attestation", frozenset({"bghit"})) == terms("attestation")
+
+
+@pytest.mark.parametrize(
+    ("arabizi", "arabic"),
+    [
+        ("kayn", "كاين"),  # long vowels written
+        ("lmudiriya", "المديرية"),  # article, short vowels dropped, final a → ة
+        ("l3arbiya", "العربية"),
+        ("l9ism", "القسم"),
+        ("daba", "دابا"),  # final a also read as alef
+        ("ghida2iya", "غداية"),  # 2: the hamza on the seat of its vowels (ئ, folded ي)
+        ("l2idara", "الادارة"),  # hamza at the start of a word: on alef
+        ("mas2ala", "مسالة"),  # مسألة, folded
+        ("mo2assasa", "موسسة"),  # مؤسسة, folded
+        ("istid3a2", "استدعاء"),  # hamza after the last vowel: alone
+        ("l9rarat", "القرارات"),  # plural ending -at written long
+        ("mo3alimin", "معلمين"),
+        ("kifax", "كيفاش"),  # x for ch
+        ("xhada", "شهادة"),
+        ("5idma", "خدمة"),
+        ("mosasasa", "مسسسة"),  # consonants with a vowel between are two letters, even alike
+        ("dirasa", "دراسة"),  # i short, a long
+        ("flmadrasa", "المدرسة"),  # preposition and article glued to the word
+        ("lidara", "الادارة"),  # l- before a vowel: also the article
+        ("lkhedma", "الخدمة"),  # digraphs before single letters, e never written
+        ("ttlamid", "التلاميد"),  # sun letter doubled: the article
+        ("ssi7a", "السحة"),
+        ("chkoun", "شكون"),
+        ("m3a", "مع"),
+    ],
+)
+def test_arabizi_is_read_in_arabic_letters(arabizi, arabic):
+    assert arabic in arabizi_to_arabic(arabizi)
+
+
+def test_arabizi_readings_most_literal_first_and_only_for_latin_words():
+    assert arabizi_to_arabic("kayn")[0] == "كاين"
+    assert arabizi_to_arabic("kayn", literal=True) == ("كاين",)
+    assert arabizi_to_arabic("مدرسة") == ()
+    assert arabizi_to_arabic("2012") == ()
+
+
+@pytest.mark.parametrize(
+    ("darija", "french"),
+    [("dosie", "dossier"), ("atestasyon", "attestation"), ("konji", "congé"), ("biro", "bureau"),
+     ("salir", "salaire"), ("sirtifika", "certificat"), ("mutasyon", "mutation"), ("ritrit", "retraite"),
+     ("avansma", "avancement"), ("direktor", "directeur"), ("anspektor", "inspecteur"), ("xek", "chèque"),
+     ("sotien", "soutien")],
+)
+def test_french_words_spelled_as_darija_says_them_sound_alike(darija, french):
+    assert set(french_sounds(darija)) & set(french_sounds(fold(french)))
+
+
+def test_french_sounds_only_for_plain_latin_words():
+    assert french_sounds("مدرسة") == ()
+    assert french_sounds("l9ism") == ()
