@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"latency over {len(latencies)} questions (cold word cache): "
           f"p50 {p(0.50):.2f} ms, p95 {p(0.95):.2f} ms, p99 {p(0.99):.2f} ms, max {1000 * latencies[-1]:.2f} ms")
 
+    for question in questions:  # a running bot has seen most words before: warm the caches once
+        finder.find(question)
     t0 = time.perf_counter()
     count = 0
     while time.perf_counter() - t0 < 3.0:
@@ -74,8 +76,9 @@ def main(argv: list[str] | None = None) -> int:
             finder.find(question)
             count += 1
     elapsed = time.perf_counter() - t0
-    print(f"throughput (one process, one core, warm word cache): {count / elapsed:,.0f} questions/s")
-    print(f"mean latency: {1000 * statistics.fmean(latencies):.2f} ms")
+    mean = statistics.fmean(latencies)
+    print(f"throughput on one core: {count / elapsed:,.0f} questions/s with warm word caches, "
+          f"{1 / mean:,.0f} questions/s with every word new (mean latency {1000 * mean:.2f} ms)")
     return 0
 
 
