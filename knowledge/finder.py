@@ -47,6 +47,7 @@ MAX_NGRAM = 4
 SKELETON_WEIGHT = 0.6
 KNOWN_FUZZY_FACTOR = 0.5
 KNOWN_PREFIX = 3  # a known word's neighbours are looked for among the words that begin like it
+# Switches for each matching mechanism, all on; turning one off (in a bench session) measures what it brings.
 ARABIZI_AS_ARABIC = True
 ARABIZI_BRIDGE = True
 ARABIZI_FIT = 70.0  # how well an Arabizi reading's vowels must fit a known Arabic word of the same consonants
