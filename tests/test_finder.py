@@ -136,7 +136,7 @@ def test_everyday_and_teaching_questions_outside_the_remit_are_not_answered(find
         ("خاصني شهادة العمل للبنك باش ناخد الكريدي", ADMIN),
         ("Orientation après le bac : quelles filières ?", GUIDANCE),
         ("حملة طبية لفائدة التلاميذ في المدارس", HEALTH),
-        ("Formation continue des enseignants cette année", ALLOWANCES),
+        ("Formation continue du personnel administratif cette année", ALLOWANCES),
     ],
 )
 def test_directorate_matters_near_everyday_topics_are_still_answered(finder, question, office):
