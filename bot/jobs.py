@@ -54,7 +54,7 @@ from bot.settings import Settings
 from desk import delivery, reminders, reports
 from desk.actors import Actor
 from desk.uow import UnitOfWork
-from models.bot_state import BotState
+from models.bot_state import BotState, put_state
 
 log = logging.getLogger(__name__)
 
@@ -160,12 +160,7 @@ def last_slot(uow: UnitOfWork, name: str) -> dt.datetime | None:
 def record_slot(uow: UnitOfWork, name: str, data: dict[str, Any]) -> None:
     """Record the job's last completed slot (one transaction)."""
     with uow.transaction() as session:
-        row = session.get(BotState, (JOB_SCOPE, name))
-        if row is None:
-            session.add(BotState(scope=JOB_SCOPE, key=name, data=data, updated_at=uow.now()))
-        else:
-            row.data = data
-            row.updated_at = uow.now()
+        put_state(session.connection(), JOB_SCOPE, name, data, uow.now())
 
 
 def _lock(application: AnyApplication, name: str) -> asyncio.Lock:

@@ -12,26 +12,17 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete, insert, update
+from sqlalchemy import Engine, delete
 from sqlmodel import select
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
-from models.bot_state import BotState
+from models.bot_state import BotState, put_state
 from models.db import session_scope
 from models.types import utcnow
 
 USER = "user"
 CONVERSATION = "conversation:"
-
-_TABLE = BotState.__table__  # type: ignore[attr-defined]
-_ROW = (_TABLE.c.scope == bindparam("b_scope")) & (_TABLE.c.key == bindparam("b_key"))
-_UPDATE = update(_TABLE).where(_ROW).values(data=bindparam("b_data"), updated_at=bindparam("b_updated"))
-_INSERT = insert(_TABLE).values(
-    scope=bindparam("b_scope"), key=bindparam("b_key"), data=bindparam("b_data"), updated_at=bindparam("b_updated")
-)
-_DELETE = delete(_TABLE).where(_ROW)
-
 
 def _key(key: ConversationKey) -> str:
     return json.dumps(list(key))
@@ -86,14 +77,7 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
 
     def _put(self, scope: str, key: str, data: Any) -> None:
         with session_scope(self.engine, write=True) as session:
-            connection = session.connection()  # plain statements: this runs after most steps of a conversation
-            where = {"b_scope": scope, "b_key": key}
-            if data is None:
-                connection.execute(_DELETE, where)
-                return
-            values = {**where, "b_data": data, "b_updated": utcnow()}
-            if connection.execute(_UPDATE, values).rowcount == 0:
-                connection.execute(_INSERT, values)
+            put_state(session.connection(), scope, key, data, utcnow())
 
     async def _save(self, scope: str, key: str, data: Any) -> None:
         """Write ``data`` (None: delete the row), unless the database already holds exactly that."""
