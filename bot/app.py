@@ -19,7 +19,7 @@ from bot.aiohttp_request import AiohttpRequest
 from bot.context import SERVICES, BotContext, Services
 from bot.i18n import N_, Translator, pick_language
 from bot.persistence import DatabasePersistence
-from bot.reliability import FloodLimiter, ProcessedUpdateQueue
+from bot.reliability import ConfirmingBot, FloodLimiter, PersonOrderedProcessor, ProcessedUpdateQueue
 from bot.settings import Settings
 from desk.uow import UnitOfWork
 from knowledge.compiled import open_finder
@@ -71,26 +71,29 @@ def build_application(
     )
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else "7000000001:standin"
     updates = ProcessedUpdateQueue()  # an update is confirmed to Telegram once handled: a crash loses none
-    builder = (
-        ApplicationBuilder()
-        .token(token)
-        .context_types(ContextTypes(context=BotContext))
-        .persistence(DatabasePersistence(engine, update_interval=persistence_interval))
-        .rate_limiter(FloodLimiter(overall_max_rate=settings.telegram_rate_limit_per_second, max_retries=3))
-        .update_queue(updates)
-        .post_init(_post_init)
-        .concurrent_updates(False)  # one person's updates in order; the desk serializes writers anyway
-    )
-    if settings.telegram_api_base_url:
-        builder = builder.base_url(settings.telegram_api_base_url)
-    if settings.telegram_file_base_url:
-        builder = builder.base_file_url(settings.telegram_file_base_url)
     # Bot API calls over aiohttp (bot/aiohttp_request.py: a fraction of httpx's CPU per call), with PTB's
     # defaults: 256 connections, 5 s timeouts (20 s to write an upload); getUpdates on a connection of its
     # own, its long-poll timeout added to the 5 s read timeout by PTB. Tests pass in-process requests.
-    builder = builder.request(request if request is not None else AiohttpRequest())
-    builder = builder.get_updates_request(
-        get_updates_request if get_updates_request is not None else AiohttpRequest(connection_pool_size=1)
+    bot = ConfirmingBot(
+        token,
+        updates=updates,
+        request=request if request is not None else AiohttpRequest(),
+        get_updates_request=(
+            get_updates_request if get_updates_request is not None else AiohttpRequest(connection_pool_size=1)
+        ),
+        rate_limiter=FloodLimiter(overall_max_rate=settings.telegram_rate_limit_per_second, max_retries=3),
+        **({"base_url": settings.telegram_api_base_url} if settings.telegram_api_base_url else {}),
+        **({"base_file_url": settings.telegram_file_base_url} if settings.telegram_file_base_url else {}),
+    )
+    builder = (
+        ApplicationBuilder()
+        .bot(bot)
+        .context_types(ContextTypes(context=BotContext))
+        .persistence(DatabasePersistence(engine, update_interval=persistence_interval))
+        .update_queue(updates)
+        .post_init(_post_init)
+        # Different people's updates at the same time; one person's in the order sent.
+        .concurrent_updates(PersonOrderedProcessor(settings.concurrent_updates, updates))
     )
     application = builder.build()
     updates.application = application

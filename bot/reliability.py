@@ -1,11 +1,15 @@
-"""Two pieces of the bot's plumbing that make "nothing lost" hold across crashes and Telegram's flood limits.
+"""The bot's plumbing that makes "nothing lost" hold across crashes and Telegram's flood limits.
 
-- :class:`ProcessedUpdateQueue`: PTB confirms a batch of updates to Telegram (the ``offset`` of the next
-  ``getUpdates``) as soon as it has *queued* them, so a crash loses every update still waiting in the queue.
-  With this queue the poller's ``put`` returns only once the update has been handled and the conversation
-  state saved: Telegram hears "confirmed" only for updates that are done, and sends the others again after a
-  restart (the desk's ``source_key`` and the conversations make a second pass create nothing twice).
-  A webhook answers Telegram only once the update is handled, for the same reason.
+- Confirming updates. Telegram sends an update again until it is confirmed: by the ``offset`` of the next
+  ``getUpdates`` (long polling), or by the answer to its webhook call. PTB confirms a batch as soon as it has
+  *queued* it, so a crash would lose every update still waiting. Here an update is confirmed only once it has
+  been handled and the conversation state it changed saved:
+  - long polling: :class:`ConfirmingBot` makes each ``getUpdates`` wait until every update fetched before is
+    handled, then saves the conversation states once (:meth:`ProcessedUpdateQueue.settle`). Meanwhile the
+    batch's updates are handled concurrently, one person's in the order sent (:class:`PersonOrderedProcessor`);
+  - webhook: :meth:`ProcessedUpdateQueue.put` returns, and Telegram hears 200, once that update is done.
+  After a crash Telegram sends the unconfirmed updates again; the desk's ``source_key`` and the saved
+  conversations make a second pass create nothing twice.
 - :class:`FloodLimiter`, through which every Bot API call but ``getUpdates`` goes: PTB's
   :class:`~telegram.ext.AIORateLimiter` (at most 30 messages a second overall, 20 a minute per group), where
   ``rate_limit_args=NO_RETRY`` means one try: the delivery worker (``bot/outbox.py``) passes it so that a 429
@@ -17,55 +21,137 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
-from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.error import BadRequest, RetryAfter
-from telegram.ext import AIORateLimiter, Application
+from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ExtBot
 
 log = logging.getLogger(__name__)
 NO_RETRY = -1  # rate_limit_args for one try: a 429 is raised to the caller at once (0 would be dropped)
 
 
 class ProcessedUpdateQueue(asyncio.Queue):  # type: ignore[type-arg]
-    """An update queue whose ``put`` returns once that update has been processed and persisted.
+    """The application's update queue, which knows when each update it gave out has been handled.
 
-    It relies on the application processing updates one at a time, in order (``concurrent_updates(False)``,
-    as `bot/app.py` sets): the n-th ``task_done`` is then the n-th update put.
+    Fed by a webhook call, ``put`` returns once the update is handled and its conversation state saved. Fed by
+    long polling (from the first :meth:`settle`, which :class:`ConfirmingBot` calls before each ``getUpdates``),
+    ``put`` returns at once and :meth:`settle` does the waiting, for the whole batch.
+    :class:`PersonOrderedProcessor` reports each handled update through :meth:`handled`.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self._tickets: deque[asyncio.Future[None]] = deque()
-        self._last: asyncio.Future[None] | None = None
+        self._tickets: dict[int, asyncio.Future[None]] = {}  # id(update) → done once handled
+        self.polling = False
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
 
     def put_nowait(self, item: Any) -> None:
         super().put_nowait(item)
-        self._last = asyncio.get_running_loop().create_future()
-        self._tickets.append(self._last)
+        if _is_update(item):
+            self._tickets[id(item)] = asyncio.get_running_loop().create_future()
 
     async def put(self, item: Any) -> None:
-        """Queue ``item`` and wait until it is handled and the conversation state it changed is saved."""
+        """Queue ``item``; from a webhook, wait until it is handled and the state it changed is saved."""
         await super().put(item)  # calls put_nowait, which takes the ticket
-        ticket = self._last
-        assert ticket is not None
+        ticket = self._tickets.get(id(item))
+        if self.polling or ticket is None:
+            return
         await ticket
-        if self.application is not None and self.application.persistence is not None and _is_update(item):
-            try:
-                await self.application.update_persistence()
-            except Exception:  # the update is handled; a state not saved costs a step, not the update
-                log.exception("Could not save the conversation state after an update")
+        await self._save_states()
 
-    def task_done(self) -> None:
-        super().task_done()
-        if self._tickets:
-            ticket = self._tickets.popleft()
-            if not ticket.done():  # a poller cancelled while waiting leaves a cancelled ticket
-                ticket.set_result(None)
+    def handled(self, item: object) -> None:
+        ticket = self._tickets.pop(id(item), None)
+        if ticket is not None and not ticket.done():  # a webhook call cancelled while waiting leaves it cancelled
+            ticket.set_result(None)
+
+    async def settle(self) -> None:
+        """Wait until every update queued so far is handled, then save the conversation states they changed.
+
+        Raises :class:`Unconfirmed` when some are still waiting but the application no longer handles updates
+        (stopped before the poller): those must not be confirmed, Telegram will send them again."""
+        self.polling = True
+        waiting = [ticket for ticket in self._tickets.values() if not ticket.done()]
+        if waiting:
+            if self.application is not None and not self.application.running:
+                raise Unconfirmed(f"{len(waiting)} update(s) not handled; they are not confirmed")
+            await asyncio.wait(waiting)
+        await self._save_states()
+
+    async def _save_states(self) -> None:
+        if self.application is None or self.application.persistence is None:
+            return
+        try:
+            await self.application.update_persistence()
+        except Exception:  # the updates are handled; a state not saved costs a step, not an update
+            log.exception("Could not save the conversation states after handling updates")
+
+
+class Unconfirmed(NetworkError):
+    """Updates fetched but not handled: the offset that would confirm them is not sent."""
+
+
+class ConfirmingBot(ExtBot[None]):
+    """The bot, whose ``getUpdates`` (that is, the offset confirming the previous batch) waits until the
+    updates fetched before are handled and their conversation states saved."""
+
+    def __init__(self, *args: Any, updates: ProcessedUpdateQueue, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._updates = updates
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> Any:
+        await self._updates.settle()
+        return await super().get_updates(*args, **kwargs)
+
+
+class PersonOrderedProcessor(BaseUpdateProcessor):
+    """Up to ``max_concurrent_updates`` updates at once, from different people: one person's updates (their
+    conversation, their drafts) are handled one after the other, in the order Telegram sent them."""
+
+    def __init__(self, max_concurrent_updates: int, updates: ProcessedUpdateQueue) -> None:
+        super().__init__(max_concurrent_updates)
+        self._updates = updates
+        self._last: dict[int, asyncio.Future[None]] = {}  # person → done when their latest update is
+
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        # Everything up to the first await runs in the order the updates were queued, so each update finds
+        # the same person's previous one in ``_last``.
+        person = _person(update)
+        before = self._last.get(person) if person is not None else None
+        mine: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if person is not None:
+            self._last[person] = mine
+        try:
+            if before is not None:
+                await asyncio.wait([before])
+            await super().process_update(update, coroutine)
+        finally:
+            mine.set_result(None)
+            if person is not None and self._last.get(person) is mine:
+                del self._last[person]
+            if inspect.iscoroutine(coroutine) and inspect.getcoroutinestate(coroutine) == inspect.CORO_CREATED:
+                coroutine.close()  # cancelled before its turn
+            self._updates.handled(update)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await coroutine
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+
+def _person(update: object) -> int | None:
+    if not isinstance(update, Update):
+        return None
+    if update.effective_user is not None:
+        return update.effective_user.id
+    return update.effective_chat.id if update.effective_chat is not None else None
 
 
 def _is_update(item: object) -> bool:

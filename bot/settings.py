@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # Requests per second to chats, across all chats (Telegram allows about 30); 0 turns the limiter off
     # (a local stand-in, the load benchmark).
     telegram_rate_limit_per_second: float = Field(default=30, ge=0)
+    # Updates handled at the same time, from different people (one person's updates stay in order); 1 = one
+    # at a time.
+    concurrent_updates: int = Field(default=16, ge=1, le=256)
 
     # Storage and knowledge
     database_url: str = DEFAULT_DATABASE_URL
