@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,11 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 # Execution option: begin SQLite transactions with BEGIN IMMEDIATE (take the write lock at once,
 # so two writers queue on busy_timeout instead of failing with "database is locked" on upgrade).
 WRITE_OPTION = "od_write"
+# SQLite has one writer at a time. Writers of this process queue on a lock of their own, woken the moment the
+# writer before them commits; on busy_timeout alone they would poll the file lock with sleeps of 1 to 100 ms.
+# Other processes (the command line) still meet busy_timeout. Reentrant, so that a writer nested in another
+# behaves as before.
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
 
 
 def normalize_url(url: str | URL | None) -> URL:
@@ -45,6 +52,8 @@ def make_engine(url: str | URL | None = None, *, echo: bool = False, **kwargs: A
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    _WRITE_LOCKS[engine] = threading.RLock()
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (see _on_begin)
@@ -79,11 +88,13 @@ def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     Objects stay usable after the commit (``expire_on_commit=False``).
     """
     session = Session(bind=write_bind(engine) if write else engine, expire_on_commit=False)
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    lock = _WRITE_LOCKS.get(engine) if write else None
+    with lock if lock is not None else nullcontext():
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
