@@ -225,11 +225,15 @@ class OfficeFinder:
                     for sound in french_sounds(word):
                         if len(sound) >= FRENCH_SOUND_LENGTH:
                             index.by_sound[sound].add(term)
-                if is_arabic(word) and len(consonants := arabic_consonants(word)) >= 2:
-                    index.written_by_consonants[consonants].append(word)
-                    plain = index.plain_of[word] = _plain(word)
-                    index.by_plain.setdefault(plain, term)
-                    index.by_plain_stem.setdefault(_plain(term), term)
+                if is_arabic(word) and len(arabic_consonants(word)) >= 2:
+                    # ظ sounds like ض in Darija, so Arabizi writes it d as often as z (nidam, mowadaf, tadallum):
+                    # a word with ظ is also found as spelled with ض.
+                    for spelled, stem_spelled in ((word, term), *_zah_as_dad(word, term)):
+                        index.stem_of.setdefault(spelled, term)
+                        index.written_by_consonants[arabic_consonants(spelled)].append(spelled)
+                        plain = index.plain_of[spelled] = _plain(spelled)
+                        index.by_plain.setdefault(plain, term)
+                        index.by_plain_stem.setdefault(_plain(stem_spelled), term)
         return index
 
     @lru_cache(maxsize=32768)  # noqa: B019 — one finder lives as long as the process; the cache is bounded
@@ -613,6 +617,11 @@ def _spelled(stopwords: frozenset[str]) -> frozenset[str]:
 def _longest(spelled: frozenset[str]) -> int:
     """How long a reading may be and still be one of these stopwords once its article and doubled letters go."""
     return max(map(len, spelled), default=0) + 4
+
+
+def _zah_as_dad(word: str, term: str) -> tuple[tuple[str, str], ...]:
+    """The word and its term spelled with ض for ظ, when it has one."""
+    return ((word.replace("ظ", "ض"), term.replace("ظ", "ض")),) if "ظ" in word else ()
 
 
 def _plain(word: str) -> str:

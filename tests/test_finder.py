@@ -223,5 +223,12 @@ def test_arabizi_function_words_in_other_spellings_are_stopwords(finder, word):
     assert finder._arabizi_stopword(word)
 
 
+def test_arabizi_d_stands_for_zah_as_darija_says_it(finder):
+    # ظ sounds like ض in Darija: nidam, mowadaf, tadallum are written with d as often as with z
+    assert finder._arabizi_known("nidam") == ["نظام"]
+    assert finder._arabizi_known("mowadaf") == finder._arabizi_known("lmowadafin") == ["موظف"]
+    assert finder._arabizi_known("tadallum") == ["تظلم"]
+
+
 def test_arabizi_k_stands_for_qaf_too(finder):
     assert finder._arabizi_known("kism") == finder._arabizi_known("9ism")
