@@ -25,7 +25,7 @@ from desk.uow import UnitOfWork
 from knowledge.compiled import open_finder
 from knowledge.finder import OfficeFinder
 from knowledge.loader import Directory
-from models.db import make_engine
+from models.db import is_sqlite, make_engine
 from models.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,7 @@ def build_application(
         directory=directory,
         finder=finder,
         uow=UnitOfWork(engine, settings, directory, clock=clock),
+        reads_inline=is_sqlite(engine),
     )
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else "7000000001:standin"
     updates = ProcessedUpdateQueue()  # an update is confirmed to Telegram once handled: a crash loses none

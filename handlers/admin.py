@@ -116,7 +116,7 @@ async def show_pending(update: Update, context: BotContext, actor: Actor, t: Tra
     query = update.callback_query
     assert query is not None
     try:
-        pending = await context.run(views.pending_registrations, context.uow, actor, limit=PENDING_SHOWN + 1)
+        pending = await context.read(views.pending_registrations, context.uow, actor, limit=PENDING_SHOWN + 1)
     except DeskError as error:
         await query.answer(explain(error, t), show_alert=True)
         return
@@ -220,7 +220,7 @@ async def show_counts(update: Update, context: BotContext, actor: Actor, t: Tran
     query = update.callback_query
     assert query is not None
     try:
-        counts = await context.run(office_views.office_counts, context.uow, actor)
+        counts = await context.read(office_views.office_counts, context.uow, actor)
     except DeskError as error:
         await query.answer(explain(error, t), show_alert=True)
         return

@@ -136,7 +136,7 @@ async def _ready(
 ) -> Any:
     """The request when the desk says the action is possible now; else a pop-up and None."""
     try:
-        return await context.run(office_views.ready_for, context.uow, actor, request_id, action)
+        return await context.read(office_views.ready_for, context.uow, actor, request_id, action)
     except DeskError as error:
         assert update.callback_query is not None
         await update.callback_query.answer(explain(error, t), show_alert=True)
@@ -215,7 +215,7 @@ async def choose_agent(
     if request is None:
         return
     try:
-        agents = await context.run(office_views.office_agents, context.uow, actor, request.office_id)
+        agents = await context.read(office_views.office_agents, context.uow, actor, request.office_id)
     except DeskError as error:
         await update.callback_query.answer(explain(error, t), show_alert=True)  # type: ignore[union-attr]
         return

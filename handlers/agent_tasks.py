@@ -110,7 +110,7 @@ async def begin(update: Update, context: BotContext) -> int | None:
         return None
     verb = parts[1]
     try:
-        request = await context.run(office_views.ready_for, context.uow, actor, request_id, ACTIONS[verb])
+        request = await context.read(office_views.ready_for, context.uow, actor, request_id, ACTIONS[verb])
     except DeskError as error:
         await query.answer(explain(error, t), show_alert=True)
         return None

@@ -68,7 +68,7 @@ async def mine(update: Update, context: BotContext) -> None:
 async def show_list(update: Update, context: BotContext, page: int, edit: bool = False) -> None:
     """One page of the person's requests, newest first: reference, kind, status, due date; a button each."""
     actor, t = await person(update, context)
-    rows = await context.run(views.my_requests, context.uow, actor, limit=PAGE + 1, offset=page * PAGE)
+    rows = await context.read(views.my_requests, context.uow, actor, limit=PAGE + 1, offset=page * PAGE)
     more, rows = len(rows) > PAGE, rows[:PAGE]
     if not rows:
         text = (
@@ -109,11 +109,11 @@ async def show_list(update: Update, context: BotContext, page: int, edit: bool =
 
 async def show_request(update: Update, context: BotContext, request_id: int, t: Translator) -> None:
     actor, _ = await person(update, context)
-    history = await context.run(views.request_history, context.uow, actor, request_id)
+    history = await context.read(views.request_history, context.uow, actor, request_id)
     request = history.request
     staff = None
     if request.on_behalf_of_staff_id is not None and actor.is_principal:
-        school = await context.run(views.my_school_staff, context.uow, actor)
+        school = await context.read(views.my_school_staff, context.uow, actor)
         staff = next((s for s in school if s.id == request.on_behalf_of_staff_id), None)
     uow = context.uow
     text = request_card(context.services.directory, request, t, today=uow.today(), staff=staff)
@@ -158,7 +158,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             await show_request(update, context, number, t)
             await query.answer()
         elif action == "wd":
-            history = await context.run(views.request_history, context.uow, actor, number)
+            history = await context.read(views.request_history, context.uow, actor, number)
             await query.answer()
             await say(
                 update,
@@ -232,7 +232,7 @@ async def add_start(update: Update, context: BotContext) -> int:
         await query.answer(t(STALE), show_alert=True)
         return ConversationHandler.END
     try:
-        request = (await context.run(views.request_history, context.uow, actor, request_id)).request
+        request = (await context.read(views.request_history, context.uow, actor, request_id)).request
         if not allowed(actor, Action.ADD_INFORMATION, request):
             raise PermissionDenied(action="add_information")
         if not request.is_open:
@@ -338,7 +338,7 @@ async def _request_replied_to(update: Update, context: BotContext, message: Mess
     if len(references) != 1:
         return None
     try:
-        return await context.run(views.find_request, context.uow, actor, references.pop())
+        return await context.read(views.find_request, context.uow, actor, references.pop())
     except DeskError:
         return None
 

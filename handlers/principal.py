@@ -38,7 +38,7 @@ async def school_staff(update: Update, context: BotContext) -> list[StaffMember]
     actor, t = await person(update, context)
     try:
         check_can_file(actor)
-        return await context.run(views.my_school_staff, context.uow, actor)
+        return await context.read(views.my_school_staff, context.uow, actor)
     except PermissionDenied:
         await say(
             update,

@@ -109,7 +109,7 @@ async def show_request(update: Update, context: BotContext, request_id: int) -> 
     """Send the request's file to the person, if the desk lets them see it; else a clear refusal."""
     actor, t = await person(update, context)
     try:
-        found = await context.run(office_views.request_file, context.uow, actor, request_id)
+        found = await context.read(office_views.request_file, context.uow, actor, request_id)
     except DeskError as error:
         await refuse(update, explain(error, t))
         return False
@@ -146,7 +146,7 @@ async def open_reference(update: Update, context: BotContext) -> None:
         )
         return
     try:
-        request = await context.run(views.find_request, context.uow, actor, reference)
+        request = await context.read(views.find_request, context.uow, actor, reference)
     except DeskError as error:
         await say(update, esc(explain(error, t)))
         return
