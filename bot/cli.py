@@ -98,12 +98,13 @@ def _print_answer(answer: Answer, directory: Directory) -> None:
 
 
 def cmd_kb(args: argparse.Namespace) -> int:
-    directory = _directory()
-    if args.check:
+    if args.check:  # validated and indexed, and the compiled copy written: the bot's next start reads that
+        directory = _finder().directory
         offices = sum(len(s.offices) for s in directory.services)
         tasks = sum(len(o.tasks) for s in directory.services for o in s.offices)
         print(f"OK: {len(directory.services)} units, {offices} offices, {tasks} task lines ({directory.source})")
         return 0
+    directory = _directory()
     print(json.dumps(kb_json(directory), ensure_ascii=False, indent=None if args.json else 2))
     return 0
 
@@ -140,7 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     kb = sub.add_parser("kb", help="print or check the knowledge base")
     group = kb.add_mutually_exclusive_group()
     group.add_argument("--json", action="store_true", help="one line of JSON (the stable contract)")
-    group.add_argument("--check", action="store_true", help="validate the file and print counts")
+    group.add_argument(
+        "--check", action="store_true",
+        help="validate and index the file, print counts, and keep the compiled copy the bot starts from",
+    )
     kb.set_defaults(func=cmd_kb)
 
     ask = sub.add_parser("ask", help="which office handles this question?")
