@@ -9,7 +9,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlmodel import Session
 
@@ -18,6 +18,8 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 # Execution option: begin SQLite transactions with BEGIN IMMEDIATE (take the write lock at once,
 # so two writers queue on busy_timeout instead of failing with "database is locked" on upgrade).
 WRITE_OPTION = "od_write"
+# Execution option: no BEGIN on SQLite, for a connection that runs one statement on its own (see one_statement).
+NO_BEGIN_OPTION = "od_no_begin"
 # SQLite has one writer at a time. Writers of this process queue on a lock of their own, woken the moment the
 # writer before them commits; on busy_timeout alone they would poll the file lock with sleeps of 1 to 100 ms.
 # Other processes (the command line) still meet busy_timeout. Reentrant, so that a writer nested in another
@@ -68,7 +70,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        options = connection.get_execution_options()
+        if options.get(NO_BEGIN_OPTION, False):
+            return  # the driver runs each statement in a transaction of its own
+        write = options.get(WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
@@ -98,3 +103,12 @@ def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
             raise
         finally:
             session.close()
+
+
+@contextmanager
+def one_statement(engine: Engine) -> Iterator[Connection]:
+    """A connection to read with one statement, outside any transaction: a statement is consistent on its own,
+    and on PostgreSQL this is one round trip instead of three (BEGIN, the statement, COMMIT)."""
+    options: dict[str, Any] = {NO_BEGIN_OPTION: True} if is_sqlite(engine) else {"isolation_level": "AUTOCOMMIT"}
+    with engine.connect().execution_options(**options) as connection:
+        yield connection
