@@ -48,7 +48,8 @@ def evaluate(finder: OfficeFinder, rows: list[tuple[str, str, str]], show_errors
         if show_errors and not top1:
             got = answer.best.office.name_ar if answer.best else "(abstained)"
             alt = names[:3]
-            print(f"  MISS [{lang}] {question!r}\n       want {expected} got {got} ({answer.confidence}) top3={target in alt}")
+            print(f"  MISS [{lang}] {question!r}\n"
+                  f"       want {expected} got {got} ({answer.confidence}) top3={target in alt}")
     return _report(per_lang)
 
 

@@ -27,6 +27,7 @@ here in 64 KiB slices, each given the write timeout, as httpx does.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -295,8 +296,7 @@ def _read(content: bytes | IO[bytes]) -> bytes:
     if isinstance(content, bytes):
         return content
     if hasattr(content, "seek"):
-        try:
+        with contextlib.suppress(OSError):  # io.UnsupportedOperation: a pipe, a socket
             content.seek(0)
-        except OSError:  # io.UnsupportedOperation: a pipe, a socket
             pass
     return content.read()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import logging
@@ -141,10 +142,9 @@ async def on_error(update: object, context: BotContext) -> None:
         log.debug("".join(traceback.format_exception(error)))
     if isinstance(update, Update) and update.effective_chat and update.effective_user:
         language = pick_language(update.effective_user.language_code, context.services.settings.default_language)
-        try:
-            language = (await context.translator(update.effective_user.id, update.effective_user.language_code)).language
-        except Exception:  # the database may be what failed
-            pass
+        with contextlib.suppress(Exception):  # the database may be what failed
+            user = update.effective_user
+            language = (await context.translator(user.id, user.language_code)).language
         t = Translator(language)
         try:
             if update.callback_query:

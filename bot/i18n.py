@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -41,7 +41,7 @@ def pick_language(code: str | None, default: Language = "ar") -> Language:
     return default
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: Language) -> Translations:
     """The compiled catalog; when the .mo is missing or older than the .po (a checkout, an edit), compiled
     in memory from the .po so that what runs is always what the catalog says."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
 from typing import Any
 
 from sqlalchemy import Boolean, Connection, Integer, String, bindparam, cast, literal_column, null, union_all

@@ -79,8 +79,9 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
 
 
 async def _reply(update: Update, text: str, markup: object, message: object) -> None:
-    from handlers.common import clip
     from telegram.constants import ParseMode
+
+    from handlers.common import clip
 
     chat = update.effective_chat
     assert chat is not None
@@ -134,7 +135,7 @@ async def _alternatives(update: Update, context: BotContext, t: Translator) -> N
         await say(update, t(N_("Choose a service:")), inline(rows))
         return
     answer = context.services.finder.find(question)
-    candidates = list(answer.alternatives) if answer.best else list(answer.alternatives)
+    candidates = list(answer.alternatives)  # without a best office, the nearest ones
     if not candidates:
         await say(update, t(N_("I have no other office to suggest for this question.")))
         return

@@ -122,7 +122,9 @@ def _render(notice: Notification, subject: NoticeSubject | None, directory: Dire
             text += "\n\n" + esc(body)
         if kind != "request_withdrawn":
             text += "\n\n" + t(N_("Reply to this message to answer the requester."))
-        markup = agent_buttons(rid, t, request.status if request else "in_progress") if kind != "request_withdrawn" else None
+        markup = (
+            agent_buttons(rid, t, request.status if request else "in_progress") if kind != "request_withdrawn" else None
+        )
         return RenderedNotice(text, markup, _message_files(subject, p))
 
     office = esc(office_label(directory, str(p.get("office_id") or (request.office_id if request else "")), t))

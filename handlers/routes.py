@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext
+from bot.i18n import N_
 from handlers import faq, start
 from handlers.common import MENU_ASK, MENU_SETTINGS, menu_labels, person, say
-from bot.i18n import N_
 
 PRIVATE = filters.ChatType.PRIVATE
 

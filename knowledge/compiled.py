@@ -84,7 +84,7 @@ def open_finder(path: Path | str | None = None, *, use_cache: bool = True, **opt
 def _read(target: Path) -> tuple[Directory, dict[str, Any]] | None:
     try:
         with target.open("rb") as handle:
-            directory, built = pickle.load(handle)  # noqa: S301 — our own file, named by the digest of its inputs
+            directory, built = pickle.load(handle)
     except FileNotFoundError:
         return None
     except Exception as exc:  # a damaged or foreign copy: rebuild

@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -177,7 +178,7 @@ class OfficeFinder:
     @staticmethod
     def _with_pairs(terms: list[str]) -> Counter[str]:
         bag: Counter[str] = Counter(terms)
-        for left, right in zip(terms, terms[1:], strict=False):
+        for left, right in pairwise(terms):
             bag[f"{left} {right}"] += PAIR_BONUS
         return bag
 
@@ -292,7 +293,7 @@ class OfficeFinder:
         """One of the readings is an Arabic stopword, emphatic letters read as plain ones (khass → خاس: خاص)."""
         spelled = self._spelled_stopwords
         longest = self._spelled_length
-        return any(r in self._stopwords or len(r) <= longest and _plain(r) in spelled for r in readings)
+        return any(r in self._stopwords or (len(r) <= longest and _plain(r) in spelled) for r in readings)
 
     @lru_cache(maxsize=32768)  # noqa: B019 — see _fuzzy; results are shared: never mutate them
     def _arabizi_stopword(self, token: str) -> bool:
@@ -348,9 +349,12 @@ class OfficeFinder:
             if not (reading.startswith(stem) or reading.startswith("ال" + stem)):
                 continue
             stem = _plain(stem)
-            if (len(stem) >= 3 or digits and len(stem) == 2) and (term := self._index.by_plain_stem.get(stem)):
-                if term not in self._stopwords:
-                    return [term]
+            if (
+                (len(stem) >= 3 or (digits and len(stem) == 2))
+                and (term := self._index.by_plain_stem.get(stem))
+                and term not in self._stopwords
+            ):
+                return [term]
         return []
 
     def _french_sounding(self, token: str) -> list[str]:

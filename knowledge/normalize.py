@@ -139,7 +139,7 @@ def _arabizi_letters(word: str, short: str) -> str:
     while i < n:
         letter = _DIGRAPH_LETTERS.get(word[i : i + 2])
         if letter is not None:
-            if letter == "و" and "o" in short and 0 < i and i + 2 < n and not (i + 3 == n and word[-1] == "n"):
+            if letter == "و" and "o" in short and i > 0 and i + 2 < n and not (i + 3 == n and word[-1] == "n"):
                 letter = ""
             out.append(letter)
             i += 2

@@ -13,7 +13,7 @@ _PHRASES = {
 }
 
 
-class ConnectionDropped(Exception):  # noqa: N818 - it is an event, not an error of the caller
+class ConnectionDropped(Exception):
     """The stand-in closes the connection without answering (the HTTP server closes the socket)."""
 
 

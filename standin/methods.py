@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 GET_FILE_MAX = 20 * 1024 * 1024
 #: The multipart file parts of the call being answered (``attach://<name>`` inside JSON points at them).
-REQUEST_FILES: contextvars.ContextVar[dict[str, UploadedFile]] = contextvars.ContextVar("files", default={})
+REQUEST_FILES: contextvars.ContextVar[dict[str, UploadedFile]] = contextvars.ContextVar("files")
 _MEDIA_GROUPS = itertools.count(13_000_000_000_000_001)
 _NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are exactly "
@@ -221,7 +221,7 @@ async def sendPhoto(state: BotApiState, params: dict[str, Any]) -> dict[str, Any
 
 
 async def sendMediaGroup(state: BotApiState, params: dict[str, Any]) -> list[dict[str, Any]]:
-    files = REQUEST_FILES.get()
+    files = REQUEST_FILES.get({})
     group = str(next(_MEDIA_GROUPS))
     messages = []
     for item in params["media"]:

@@ -179,7 +179,7 @@ async def test_an_admin_reading_french_gets_french_files(world: World, week: dic
     world.uow.settings.default_language = "fr"  # the admin has no account: the directorate's default
     on(clock, dt.date(2026, 11, 30), 8)
     await jobs.weekly_report_job(context(world))
-    document = [m for m in world.inbox(ADMIN_ID) if m.get("document")][0]
+    document = next(m for m in world.inbox(ADMIN_ID) if m.get("document"))
     assert "Demandes reçues : 6" in document["caption"] and "1 jours ouvrables" in document["caption"]
     sheet = load_workbook(io.BytesIO(sent_file(world, document))).active
     assert sheet["D4"].value == "Demandes reçues"

@@ -100,7 +100,7 @@ async def test_telegram_errors_reach_ptb_as_its_exceptions(app: Application, sta
     with pytest.raises(BadRequest, match="Message is too long"):
         await app.bot.send_message(AMINA.id, "ش" * 4097)
     arabic_data = "طلب:" + "ع" * 31
-    with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+    with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
         await app.bot.send_message(
             AMINA.id, "؟",
             reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data=arabic_data)]]),
