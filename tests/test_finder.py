@@ -223,6 +223,16 @@ def test_arabizi_function_words_in_other_spellings_are_stopwords(finder, word):
     assert finder._arabizi_stopword(word)
 
 
+def test_a_communique_is_not_a_commune(finder):
+    # French stemming folds communiqué, communication and commune into one word: only a commune named as such
+    # (rurale, conseil communal …) stands for the territorial collectivities, the partnership office's matter
+    answer = finder.find("Où trouver les communiqués de la direction provinciale ?")
+    assert answer.best.office.name_ar == "مكتب التواصل والاستقبال"
+    assert finder.find("Convention avec la commune rurale pour le transport scolaire").best.office.name_ar == (
+        "مكتب الشراكة والتعاون"
+    )
+
+
 def test_arabizi_d_stands_for_zah_as_darija_says_it(finder):
     # ظ sounds like ض in Darija: nidam, mowadaf, tadallum are written with d as often as with z
     assert finder._arabizi_known("nidam") == ["نظام"]
