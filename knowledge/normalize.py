@@ -50,6 +50,9 @@ _PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 _SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
 
 _french = snowballstemmer.stemmer("french")
+# French words whose Snowball stem is another matter's word once accents are folded: communiqué(s) and
+# communication would both be "commun", a commune.
+_FRENCH_STEM_KEPT = (("communiq", "communiqu"), ("communica", "communicat"))
 
 
 def fold(text: str) -> str:
@@ -85,6 +88,9 @@ def stem_latin(word: str) -> str:
     word = word.replace("'", "")
     if len(word) <= 3:
         return word
+    for start, kept in _FRENCH_STEM_KEPT:
+        if word.startswith(start):
+            return kept
     return _french.stemWord(word)
 
 

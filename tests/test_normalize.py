@@ -109,3 +109,9 @@ def test_french_words_spelled_as_darija_says_them_sound_alike(darija, french):
 def test_french_sounds_only_for_plain_latin_words():
     assert french_sounds("مدرسة") == ()
     assert french_sounds("l9ism") == ()
+
+
+def test_a_communique_and_communication_are_not_a_commune_once_accents_are_folded():
+    assert terms("communiqués") == terms("communique") != terms("communes")
+    assert terms("communication") != terms("commune")
+    assert terms("communes") == terms("commune")
