@@ -93,6 +93,11 @@ def _render(notice: Notification, subject: NoticeSubject | None, directory: Dire
 
     if kind in {"request_created_for_office", "request_transferred_to_office", "request_assigned",
                 "request_reopened"} and request is not None:
+        if p.get("office_id") and p["office_id"] != request.office_id:  # transferred since: not theirs any more
+            text = t(N_("📤 Request {reference} has since been transferred to {office}; it is no longer in your "
+                        "office's queue."), reference=ref,
+                     office=esc(office_label(directory, request.office_id, t)))
+            return RenderedNotice(text, None)
         heading = {
             "request_created_for_office": N_("📥 New request for your office"),
             "request_transferred_to_office": N_("📥 A request was transferred to your office"),

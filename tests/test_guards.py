@@ -308,8 +308,12 @@ async def test_after_a_transfer_the_old_office_gets_no_files(world: World, cast:
     for agent in (301, 302, 303):
         assert not [m for m in world.inbox(agent) if m.get("document")]
     assert [m for m in world.inbox(501) if m.get("document")]  # the office now handling it gets the file
-    old = notice(world, 301, request.reference)
-    await world.press(301, old, f"ag:files:{request.id}", check=False)
+    # the old office hears the request has moved on: no card, no buttons to act on it
+    old = [m for m in world.inbox(301) if request.reference in m.get("text", "")][-1]
+    assert "تمت إحالة الطلب" in old["text"] and "مكتب الحوادث المدرسية والتأمين المدرسي" in old["text"]
+    assert not world.buttons(old)
+    assert world.buttons(notice(world, 501, request.reference))  # the office handling it gets the card
+    await world.press(301, old, f"ag:files:{request.id}", check=False)  # a forged press is still refused
     assert NOT_FOUND_AR in (world.press_answer() or {}).get("text", "")
     assert not [m for m in world.inbox(301) if m.get("document")]
 
