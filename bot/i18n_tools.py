@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -25,10 +26,11 @@ def extract(output: Path = TEMPLATE) -> None:
     keywords: list[str] = []
     for keyword in KEYWORDS:
         keywords += ["-k", keyword]
-    _pybabel(
-        "extract", "--no-default-keywords", *keywords, "--sort-by-file", "--no-wrap",
-        "--project", "oued-eddahab-assistant", "-o", str(output), *[str(ROOT / s) for s in SOURCES],
-    )
+    with contextlib.chdir(ROOT):  # source references relative to the project (bot/app.py:37), wherever it lives
+        _pybabel(
+            "extract", "--no-default-keywords", *keywords, "--sort-by-file", "--no-wrap",
+            "--project", "oued-eddahab-assistant", "-o", str(output), *SOURCES,
+        )
 
 
 def update() -> None:
