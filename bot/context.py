@@ -28,7 +28,15 @@ class Services:
     directory: Directory
     finder: OfficeFinder
     uow: UnitOfWork
-    reads_inline: bool = False  # see BotContext.read
+    reads_inline: bool = False  # see read
+
+    async def read(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a desk function that only reads. On SQLite it runs right here: in WAL mode a reader never waits
+        for a lock, and a read of a fraction of a millisecond costs less than the hop to a worker thread and
+        back (about a tenth of the bot's CPU under load). On PostgreSQL, a network round trip, in a worker thread."""
+        if self.reads_inline:
+            return function(*args, **kwargs)
+        return await asyncio.to_thread(function, *args, **kwargs)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -54,12 +62,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         return await asyncio.to_thread(function, *args, **kwargs)
 
     async def read(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a desk function that only reads. On SQLite it runs right here: in WAL mode a reader never waits
-        for a lock, and a read of a fraction of a millisecond costs less than the hop to a worker thread and
-        back (about a tenth of the bot's CPU under load). On PostgreSQL, a network round trip, in a worker thread."""
-        if self.services.reads_inline:
-            return function(*args, **kwargs)
-        return await asyncio.to_thread(function, *args, **kwargs)
+        """Run a desk function that only reads (see :meth:`Services.read`)."""
+        return await self.services.read(function, *args, **kwargs)
 
     async def actor(self, telegram_id: int) -> Actor:
         """Who is acting, resolved once per update."""

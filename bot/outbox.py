@@ -24,9 +24,8 @@ import asyncio
 import datetime as dt
 import logging
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
@@ -42,7 +41,6 @@ from handlers.notices import RenderedNotice, render
 from models import Notification
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 BATCH = 50
 MAX_BACKOFF = dt.timedelta(minutes=10)
 MIN_WAIT = dt.timedelta(seconds=1)
@@ -83,7 +81,7 @@ async def deliver_due(application: Application[Any, Any, Any, Any, Any, Any]) ->
     tried: set[int] = set()
     async with state.lock:
         while not _paused(state, uow.now()):
-            batch = [n for n in await _read(services, delivery.due, uow, BATCH) if n.id not in tried]
+            batch = [n for n in await services.read(delivery.due, uow, BATCH) if n.id not in tried]
             if not batch:
                 break
             for notice in batch:
@@ -101,7 +99,7 @@ def _paused(state: WorkerState, now: dt.datetime) -> bool:
 
 async def _render(services: Services, notice: Notification) -> RenderedNotice:
     uow = services.uow
-    language, subject = await _read(services, _recipient_and_subject, uow, notice)
+    language, subject = await services.read(_recipient_and_subject, uow, notice)
     t = Translator("fr" if language == "fr" else "ar", services.settings.timezone)
     return render(notice, subject, services.directory, t, uow.today())
 
@@ -110,13 +108,6 @@ def _recipient_and_subject(uow: UnitOfWork, notice: Notification) -> tuple[str |
     language = delivery.language_of(uow, notice.recipient_telegram_id)
     subject = delivery.subject(uow, notice.request_id) if notice.request_id else None
     return language, subject
-
-
-async def _read(services: Services, function: Callable[..., T], *args: Any) -> T:
-    """A desk read: right here on SQLite, in a worker thread on PostgreSQL (see BotContext.read)."""
-    if services.reads_inline:
-        return function(*args)
-    return await asyncio.to_thread(function, *args)
 
 
 async def _deliver(
